@@ -1,0 +1,88 @@
+"""Shared fixtures: reference data loaded once per test database, users, the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Every test database starts with the live reference data, as a real installation does."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(db: Any) -> None:
+    """The live reference data. Loaded once per test database; loaded again after a
+    transactional test (a browser test) has flushed the tables."""
+    from qorgan.knowledge.models import CatalogueVersion
+
+    if not CatalogueVersion.objects.filter(is_live=True).exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def make_user(reference_data: None) -> Any:
+    from qorgan.accounts.models import User
+    from qorgan.accounts.roles import Role
+    from qorgan.directory.models import Organisation
+
+    def make(
+        username: str = "worker",
+        role: str = Role.FRONTLINE_WORKER,
+        organisation: str = "ORG01",
+        **extra: Any,
+    ) -> User:
+        org = Organisation.objects.get(code=organisation) if organisation else None
+        user = User.objects.create_user(
+            username=username, password="a-long-test-password", role=role, organisation=org, **extra
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client: Any, make_user: Any) -> Any:
+    user = make_user()
+    client.force_login(user)
+    return client
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server: Any) -> Iterator[Any]:
+    """A Playwright page in Debian's Chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run every check: lint (ruff), types (mypy on the domain modules), then the whole test
+# suite on SQLite, and again on PostgreSQL when DATABASE_URL points at one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh dev
+bash scripts/install-system-packages.sh
+export DJANGO_SETTINGS_MODULE=qorgan.settings.test
+bin=.venv/bin
+"$bin/qorgan" compiletranslations
+
+echo "== ruff"
+"$bin/ruff" check .
+"$bin/ruff" format --check .
+
+echo "== mypy (domain modules)"
+"$bin/mypy" $(cat mypy-files.txt)
+
+workers="${QORGAN_TEST_WORKERS:-2}"
+postgres_url="${DATABASE_URL:-}"
+
+echo "== pytest on SQLite"
+env -u DATABASE_URL "$bin/pytest" -n "$workers" "$@"
+
+if [ -n "$postgres_url" ]; then
+  echo "== pytest on PostgreSQL ($postgres_url)"
+  DATABASE_URL="$postgres_url" "$bin/pytest" -n "$workers" "$@"
+fi

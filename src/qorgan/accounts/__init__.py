@@ -1,0 +1,1 @@
+"""Users, their organisation and role, sign-in. Imports ``core`` and ``directory``."""

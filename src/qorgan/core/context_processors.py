@@ -1,0 +1,29 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+from .i18n import LANGUAGE_CODES, active_language
+
+
+def languages(request: HttpRequest) -> dict[str, Any]:
+    """The language switcher: the same page in each language (links, no JavaScript, no cookie)."""
+    current = active_language()
+    path = request.get_full_path()
+    switcher = []
+    for code in LANGUAGE_CODES:
+        info = get_language_info(code)
+        switcher.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "active": code == current,
+            }
+        )
+    return {"language_switcher": switcher, "current_language": current}

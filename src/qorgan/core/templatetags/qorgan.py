@@ -1,0 +1,16 @@
+"""Template helpers: ``{{ obj|loc:"name" }}`` reads a field in the active language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from qorgan.core.i18n import localized
+
+register = template.Library()
+
+
+@register.filter(name="loc")
+def loc(obj: Any, field: str) -> str:
+    return localized(obj, field)

@@ -1,0 +1,21 @@
+"""Project-level pages: the root redirect and the landing page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from qorgan.knowledge.selectors import hotlines
+
+
+@login_not_required
+def root(request: HttpRequest) -> HttpResponse:
+    """``/`` goes to the Kazakh site: Kazakh is the default language, whatever the browser says."""
+    return HttpResponseRedirect(f"/{settings.LANGUAGE_CODE}/")
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"hotlines": hotlines()})

@@ -1,0 +1,58 @@
+"""The production profile refuses to start unless it is configured safely."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SAFE = {
+    "QORGAN_SECRET_KEY": "k" * 30 + "-a-long-random-production-secret",
+    "QORGAN_FIELD_KEYS": "a-key",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/qorgan",
+    "QORGAN_ALLOWED_HOSTS": "qorgan.example.kz",
+    "QORGAN_DEBUG": "false",
+}
+
+
+def _import_prod(**overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("QORGAN_") and k != "DATABASE_URL"
+    }
+    env.update(SAFE)
+    env.update(overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "qorgan.settings.prod"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_starts_when_configured() -> None:
+    result = _import_prod()
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"QORGAN_DEBUG": "true"}, "QORGAN_DEBUG must be off"),
+        ({"QORGAN_SECRET_KEY": ""}, "QORGAN_SECRET_KEY must be set"),
+        ({"QORGAN_SECRET_KEY": "change-me"}, "QORGAN_SECRET_KEY must be set"),
+        ({"QORGAN_FIELD_KEYS": ""}, "QORGAN_FIELD_KEYS"),
+        ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
+        ({"QORGAN_ALLOWED_HOSTS": "*"}, "QORGAN_ALLOWED_HOSTS"),
+        ({"QORGAN_DEBUG": "maybe"}, "QORGAN_DEBUG must be true or false"),
+    ],
+)
+def test_production_refuses_unsafe_settings(override: dict[str, str], message: str) -> None:
+    result = _import_prod(**override)
+    assert result.returncode != 0
+    assert message in result.stderr
