@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests (driven by Playwright
-# with executable_path; Playwright's own browser download is never used).
+# Debian packages the test suite needs: gettext (the translation check) and Chromium for the
+# browser tests (driven by Playwright with executable_path; Playwright's own browser download
+# is never used).
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 fc-list 2>/dev/null | grep -qi "DejaVuSans" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
