@@ -64,10 +64,19 @@ def _kk_sources() -> list[tuple[Path, Path | None]]:
     django_dir = Path(django.__file__).parent
     drf_dir = Path(rest_framework.__file__).parent
     pairs: list[tuple[Path, Path | None]] = []
-    for sub in ("conf", "contrib/admin", "contrib/auth", "contrib/contenttypes"):
-        kk = django_dir / sub / "locale" / "kk" / "LC_MESSAGES" / "django.po"
-        pairs.append((kk, kk))
-    pairs.append((drf_dir / "locale" / "ru" / "LC_MESSAGES" / "django.po", None))
+    for sub in (
+        "conf",
+        "contrib/admin",
+        "contrib/auth",
+        "contrib/contenttypes",
+        "contrib/humanize",
+    ):
+        locale = django_dir / sub / "locale"
+        kk = locale / "kk" / "LC_MESSAGES" / "django.po"
+        # Django's kk catalogue lags behind its source: list the msgids from the English one.
+        pairs.append((locale / "en" / "LC_MESSAGES" / "django.po", kk))
+    # DRF ships compiled catalogues only; its English one lists every msgid.
+    pairs.append((drf_dir / "locale" / "en" / "LC_MESSAGES" / "django.mo", None))
     return pairs
 
 
@@ -77,6 +86,7 @@ def _kk_sources() -> list[tuple[Path, Path | None]]:
     ids=lambda p: str(p).split("site-packages/")[-1] if p else "none",
 )
 def test_django_and_drf_strings_have_kazakh(listing: Path, own: Path | None) -> None:
+    entries = polib.mofile(str(listing)) if listing.suffix == ".mo" else polib.pofile(str(listing))
     vendor = {
         (e.msgctxt, e.msgid)
         for e in polib.pofile(str(VENDOR / "kk" / "LC_MESSAGES" / "django.po"))
@@ -87,8 +97,8 @@ def test_django_and_drf_strings_have_kazakh(listing: Path, own: Path | None) -> 
     )
     missing = [
         e.msgid
-        for e in polib.pofile(str(listing))
-        if not e.obsolete and (e.msgctxt, e.msgid) not in translated
+        for e in entries
+        if e.msgid and not e.obsolete and (e.msgctxt, e.msgid) not in translated
     ]
     assert missing == []
 
@@ -98,5 +108,10 @@ def test_admin_javascript_strings_have_kazakh() -> None:
     vendor = polib.pofile(str(VENDOR / "kk" / "LC_MESSAGES" / "djangojs.po"))
     translated = {(e.msgctxt, e.msgid) for e in vendor if e.translated()}
     translated |= {(e.msgctxt, e.msgid) for e in polib.pofile(str(own)) if e.translated()}
-    missing = [e.msgid for e in polib.pofile(str(own)) if (e.msgctxt, e.msgid) not in translated]
+    listing = Path(django.__file__).parent / "contrib/admin/locale/en/LC_MESSAGES/djangojs.po"
+    missing = [
+        e.msgid
+        for e in polib.pofile(str(listing))
+        if e.msgid and not e.obsolete and (e.msgctxt, e.msgid) not in translated
+    ]
     assert missing == []

@@ -1,0 +1,24 @@
+"""ISO 3166-1 countries with their names in Kazakh, Russian and English (from pycountry)."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+
+
+@lru_cache(maxsize=1)
+def alpha2_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+@lru_cache(maxsize=4)
+def country_names(language: str) -> dict[str, str]:
+    """``{alpha_2: name}`` in the language, sorted by name."""
+    if language == "en":
+        names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    else:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        names = {c.alpha_2: catalogue.gettext(c.name) for c in pycountry.countries}
+    return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
