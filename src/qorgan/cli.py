@@ -12,10 +12,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["screen"]:
+        # The engine is pure: no settings, no database, fast start.
+        from qorgan.screening.cli import run
+
+        sys.exit(run(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.dev")
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:] if argv is None else argv
     execute_from_command_line(["qorgan", *args])
 
 

@@ -83,7 +83,7 @@ class Group:
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     code: str
     kind: str
@@ -111,7 +111,7 @@ class Kind:
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per load
 class Catalogue:
     version: str
     checksum: str

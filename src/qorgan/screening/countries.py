@@ -19,6 +19,8 @@ def country_names(language: str) -> dict[str, str]:
     if language == "en":
         names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     else:
-        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        catalogue = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        )
         names = {c.alpha_2: catalogue.gettext(c.name) for c in pycountry.countries}
     return dict(sorted(names.items(), key=lambda item: item[1].casefold()))

@@ -151,7 +151,9 @@ def parse_request(data: Any, catalogue: Catalogue | None = None) -> ScreeningReq
 
     screened_by = data.get("screened_by")
     if screened_by is None:
-        errors.append(FieldError("screened_by", "is required: the code of the screening subject's kind"))
+        errors.append(
+            FieldError("screened_by", "is required: the code of the screening subject's kind")
+        )
     elif not isinstance(screened_by, str) or screened_by not in SUBJECT_KIND_CODES:
         errors.append(FieldError("screened_by", f"unknown subject kind {screened_by!r}"))
 
@@ -177,7 +179,11 @@ def parse_request(data: Any, catalogue: Catalogue | None = None) -> ScreeningReq
             if not isinstance(code, str):
                 errors.append(FieldError(f"{name}[{index}]", "must be a code (text)"))
             elif code not in codes[kind]:
-                errors.append(FieldError(f"{name}[{index}]", f"unknown {kind.replace('_', ' ')} code {code!r}"))
+                errors.append(
+                    FieldError(
+                        f"{name}[{index}]", f"unknown {kind.replace('_', ' ')} code {code!r}"
+                    )
+                )
             elif code not in seen:
                 seen.append(code)
         elements[name] = tuple(seen)
@@ -215,7 +221,11 @@ def _parse_location(raw: Any, errors: list[FieldError]) -> tuple[str, str | None
         errors.append(FieldError(f"location.{key}", "unknown field"))
     country = raw.get("country", "KZ")
     if not isinstance(country, str) or country.strip().upper() not in alpha2_codes():
-        errors.append(FieldError("location.country", f"must be an ISO 3166-1 alpha-2 country code, not {country!r}"))
+        errors.append(
+            FieldError(
+                "location.country", f"must be an ISO 3166-1 alpha-2 country code, not {country!r}"
+            )
+        )
         return "KZ", None
     country = country.strip().upper()
     region = raw.get("region")
@@ -225,7 +235,12 @@ def _parse_location(raw: Any, errors: list[FieldError]) -> tuple[str, str | None
         errors.append(FieldError("location.region", "must be an ISO 3166-2:KZ code or null"))
         return country, None
     if country != "KZ":
-        errors.append(FieldError("location.region", "is a region of Kazakhstan: give it only when location.country is KZ"))
+        errors.append(
+            FieldError(
+                "location.region",
+                "is a region of Kazakhstan: give it only when location.country is KZ",
+            )
+        )
         return country, None
     normalized = region_code(region)
     if normalized is None:
@@ -251,13 +266,17 @@ def _parse_person(raw: Any, errors: list[FieldError]) -> Person:
     if raw is None:
         return Person()
     if not isinstance(raw, Mapping):
-        errors.append(FieldError("person", "must be an object with age, minor, sex and citizenship"))
+        errors.append(
+            FieldError("person", "must be an object with age, minor, sex and citizenship")
+        )
         return Person()
     for key in sorted(set(raw) - PERSON_FIELDS):
         errors.append(FieldError(f"person.{key}", "unknown field"))
     age = raw.get("age")
     if age is not None and (not _is_int(age) or not 0 <= age <= MAX_AGE):
-        errors.append(FieldError("person.age", f"must be a whole number from 0 to {MAX_AGE}, or null"))
+        errors.append(
+            FieldError("person.age", f"must be a whole number from 0 to {MAX_AGE}, or null")
+        )
         age = None
     minor = raw.get("minor")
     if minor is not None and not _is_bool(minor):
@@ -273,7 +292,11 @@ def _parse_person(raw: Any, errors: list[FieldError]) -> Person:
     if citizenship is None:
         citizenship = "unknown"
     if not isinstance(citizenship, str):
-        errors.append(FieldError("person.citizenship", "must be KZ, an ISO 3166-1 alpha-2 code, stateless or unknown"))
+        errors.append(
+            FieldError(
+                "person.citizenship", "must be KZ, an ISO 3166-1 alpha-2 code, stateless or unknown"
+            )
+        )
         citizenship = "unknown"
     elif citizenship not in ("stateless", "unknown"):
         if citizenship.strip().upper() not in alpha2_codes():
@@ -291,7 +314,9 @@ def _parse_person(raw: Any, errors: list[FieldError]) -> Person:
 
 @lru_cache(maxsize=4)
 def _codes_by_kind_cached(catalogue: Catalogue) -> dict[str, frozenset[str]]:
-    return {kind: frozenset(e.code for e in catalogue.of_kind(kind)) for kind in ELEMENT_KINDS.values()}
+    return {
+        kind: frozenset(e.code for e in catalogue.of_kind(kind)) for kind in ELEMENT_KINDS.values()
+    }
 
 
 def _codes_by_kind(catalogue: Catalogue) -> dict[str, frozenset[str]]:
@@ -336,7 +361,9 @@ def screen(data: Any, language: str = "kk", catalogue: Catalogue | None = None) 
     return evaluate(parse_request(data, catalogue), language=language, catalogue=catalogue)
 
 
-def evaluate(request: ScreeningRequest, language: str = "kk", catalogue: Catalogue | None = None) -> dict[str, Any]:
+def evaluate(
+    request: ScreeningRequest, language: str = "kk", catalogue: Catalogue | None = None
+) -> dict[str, Any]:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
     catalogue = catalogue or default_catalogue()
@@ -346,7 +373,8 @@ def evaluate(request: ScreeningRequest, language: str = "kk", catalogue: Catalog
     facts = facts_of(request)
 
     evidence = {
-        name: [dict(texts.evidence[code]) for code in getattr(request, name)] for name in ELEMENT_KINDS
+        name: [dict(texts.evidence[code]) for code in getattr(request, name)]
+        for name in ELEMENT_KINDS
     }
     forms, basis = _exploitation_forms(request, texts)
 
@@ -381,13 +409,18 @@ def evaluate(request: ScreeningRequest, language: str = "kk", catalogue: Catalog
     }
 
 
-def _exploitation_forms(request: ScreeningRequest, texts: _Texts) -> tuple[list[str], list[dict[str, Any]]]:
+def _exploitation_forms(
+    request: ScreeningRequest, texts: _Texts
+) -> tuple[list[str], list[dict[str, Any]]]:
     pointing: dict[str, list[str]] = {}
     for code in (*request.signs, *request.places):
         for form in texts.forms_of.get(code, ()):
             pointing.setdefault(form, []).append(code)
     ordered = [form for form in texts.form_order if form in pointing]
-    basis = [{"form": form, "text": texts.form_text[form], "evidence": pointing[form]} for form in ordered]
+    basis = [
+        {"form": form, "text": texts.form_text[form], "evidence": pointing[form]}
+        for form in ordered
+    ]
     return ordered, basis
 
 
@@ -414,7 +447,12 @@ def action_text(entry: Entry, language: str) -> str:
 def _localized(catalogue: Catalogue, language: str) -> _Texts:
     by_code = catalogue.by_code()
     evidence = {
-        e.code: {"code": e.code, "group": e.group, "text": e.text.get(language), "source": e.source.as_dict()}
+        e.code: {
+            "code": e.code,
+            "group": e.group,
+            "text": e.text.get(language),
+            "source": e.source.as_dict(),
+        }
         for kind in ELEMENT_KINDS.values()
         for e in catalogue.of_kind(kind)
     }

@@ -108,7 +108,9 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     # --- Subjects' staff in Kazakhstan: 002 L951–983 --------------------------------------
     Rule("notify_police", Track.SUBJECT, always, "notify_police", Urgency.IMMEDIATE, "L959"),
-    Rule("call_ambulance", Track.SUBJECT, injuries, "call_ambulance", Urgency.IMMEDIATE, "L965–967"),
+    Rule(
+        "call_ambulance", Track.SUBJECT, injuries, "call_ambulance", Urgency.IMMEDIATE, "L965–967"
+    ),
     Rule(
         "refer_special_social_services",
         Track.SUBJECT,
@@ -125,7 +127,14 @@ RULES: tuple[Rule, ...] = (
         Urgency.URGENT,
         "L977–979",
     ),
-    Rule("issue_information_card", Track.SUBJECT, refuses_help, "issue_information_card", Urgency.URGENT, "L983"),
+    Rule(
+        "issue_information_card",
+        Track.SUBJECT,
+        refuses_help,
+        "issue_information_card",
+        Urgency.URGENT,
+        "L983",
+    ),
     Rule(
         "assist_return_to_country_of_origin",
         Track.SUBJECT,
@@ -143,18 +152,44 @@ RULES: tuple[Rule, ...] = (
         Urgency.IMMEDIATE,
         "L1005",
     ),
-    Rule("call_ambulance", Track.POLICE, injuries, "police_call_ambulance", Urgency.IMMEDIATE, "L1009"),
+    Rule(
+        "call_ambulance",
+        Track.POLICE,
+        injuries,
+        "police_call_ambulance",
+        Urgency.IMMEDIATE,
+        "L1009",
+    ),
     Rule("initial_interview", Track.POLICE, always, "initial_interview", Urgency.URGENT, "L1013"),
-    Rule("register_statement_erdr", Track.POLICE, always, "register_statement_erdr", Urgency.URGENT, "L1017"),
+    Rule(
+        "register_statement_erdr",
+        Track.POLICE,
+        always,
+        "register_statement_erdr",
+        Urgency.URGENT,
+        "L1017",
+    ),
     Rule(
         "victim_centred_interview",
         Track.POLICE,
         always,
-        ("police_safe_conditions", "victim_centred_interview", "police_no_pressure", "police_safe_contact"),
+        (
+            "police_safe_conditions",
+            "victim_centred_interview",
+            "police_no_pressure",
+            "police_safe_contact",
+        ),
         Urgency.URGENT,
         "L1019–1022",
     ),
-    Rule("female_officer_interview", Track.POLICE, female, "female_officer_interview", Urgency.URGENT, "L1020"),
+    Rule(
+        "female_officer_interview",
+        Track.POLICE,
+        female,
+        "female_officer_interview",
+        Urgency.URGENT,
+        "L1020",
+    ),
     Rule(
         "guardian_and_psychologist_present",
         Track.POLICE,
@@ -195,8 +230,22 @@ RULES: tuple[Rule, ...] = (
         Urgency.URGENT,
         "L1030",
     ),
-    Rule("explain_victim_rights", Track.POLICE, always, "explain_victim_rights", Urgency.URGENT, "L1036–1042"),
-    Rule("explain_migrant_rights", Track.POLICE, migrant, "explain_migrant_rights", Urgency.URGENT, "L1044–1051"),
+    Rule(
+        "explain_victim_rights",
+        Track.POLICE,
+        always,
+        "explain_victim_rights",
+        Urgency.URGENT,
+        "L1036–1042",
+    ),
+    Rule(
+        "explain_migrant_rights",
+        Track.POLICE,
+        migrant,
+        "explain_migrant_rights",
+        Urgency.URGENT,
+        "L1044–1051",
+    ),
     Rule(
         "assist_return_to_country_of_origin",
         Track.POLICE,
@@ -206,8 +255,17 @@ RULES: tuple[Rule, ...] = (
         "L1048",
     ),
     # --- Found abroad: Kazakhstan's missions, 002 L985–995 and L746 -----------------------
-    Rule("call_ambulance", Track.MISSION, injuries, "call_ambulance", Urgency.IMMEDIATE, "L965–967"),
-    Rule("mission_notify_police", Track.MISSION, always, "mission_notify_police", Urgency.URGENT, "L993–995"),
+    Rule(
+        "call_ambulance", Track.MISSION, injuries, "call_ambulance", Urgency.IMMEDIATE, "L965–967"
+    ),
+    Rule(
+        "mission_notify_police",
+        Track.MISSION,
+        always,
+        "mission_notify_police",
+        Urgency.URGENT,
+        "L993–995",
+    ),
     Rule(
         "mission_arrange_referral_on_arrival",
         Track.MISSION,
@@ -232,7 +290,14 @@ RULES: tuple[Rule, ...] = (
         Urgency.ROUTINE,
         "L989",
     ),
-    Rule("issue_information_card", Track.MISSION, refuses_help, "issue_information_card", Urgency.URGENT, "L983"),
+    Rule(
+        "issue_information_card",
+        Track.MISSION,
+        refuses_help,
+        "issue_information_card",
+        Urgency.URGENT,
+        "L983",
+    ),
     Rule(
         "mission_document_and_return",
         Track.MISSION,
