@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: gettext (the translation check) and Chromium for the
+# Debian packages the test suite needs: gettext (the translation check), poppler-utils (reading
+# the PDFs Qorgan prints), the DejaVu fonts (Kazakh letters in PDFs) and Chromium for the
 # browser tests (driven by Playwright with executable_path; Playwright's own browser download
 # is never used).
 set -euo pipefail
@@ -7,6 +8,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "DejaVuSans" || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -39,3 +39,41 @@ def test_sign_in_and_search_the_catalogue(page: Any, live_server: Any, make_user
     page.fill("#q", "егде жастағы")
     page.wait_for_function("document.querySelectorAll('#entries li').length === 1")
     assert page.locator("#entries li").first.get_attribute("id") == "R02"
+
+
+def test_frontline_worker_fills_the_form_in_kazakh_and_sees_the_plan(
+    page: Any, live_server: Any, make_user: Any
+) -> None:
+    """A worker screens a 15-year-old girl with injuries in Almaty, on a phone-sized screen."""
+    make_user(username="ngo-worker", organisation="ORG01")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/kk/accounts/login/")
+    page.fill("#id_username", "ngo-worker")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/kk/")
+
+    page.goto(live_server.url + "/kk/screening/new/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    page.fill("#id_age", "15")
+    page.get_by_label("Әйел").check()
+    page.select_option("#id_region", "KZ-75")
+    page.locator("#element-signs details").first.locator("input[value=S01]").check()
+    page.get_by_label("Адамда физикалық жарақаттар бар").check()
+    page.locator("input[name=accepts_help][value=yes]").check()
+    page.get_by_role("button", name="Жоспарды көрсету").click()
+
+    plan = page.locator("#plan")
+    plan.wait_for()
+    assert "Адам саудасының ықтимал құрбаны" in plan.inner_text()
+    steps = plan.locator("ol.checklist > li")
+    assert steps.count() == 4
+    assert "полиция бөліміне" in steps.nth(0).inner_text()  # notify_police, 002 L959
+    assert "103" in steps.nth(1).inner_text()  # call_ambulance
+    assert "soyuzkz@rambler.ru" in plan.inner_text()  # a help organisation of the region
+
+    page.get_by_role("button", name="Сақтау").click()
+    page.wait_for_selector("#step-1")
+    page.locator("#step-1 button.tick").click()
+    page.wait_for_selector("#step-1.done")
+    assert page.locator("#step-1 .done-by").inner_text().startswith("Орындаған: ngo-worker")

@@ -2,21 +2,13 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
-api_v1 = [
-    path(
-        "schema/", login_not_required(SpectacularAPIView.as_view(api_version="v1")), name="schema"
-    ),
-]
-
 urlpatterns = [
     path("", views.root, name="root"),
-    path("api/v1/", include((api_v1, "v1"), namespace="v1")),
+    path("api/v1/", include(("qorgan.api_urls", "v1"), namespace="v1")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("qorgan.accounts.urls")),
     path("catalogue/", include("qorgan.knowledge.urls")),
     path("directory/", include("qorgan.directory.urls")),
+    path("screening/", include("qorgan.screening.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "qorgan.knowledge",
     "qorgan.directory",
     "qorgan.accounts",
+    "qorgan.screening",
+    "qorgan.cases",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +169,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("QORGAN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Security headers shared by every profile ------------------------------------------------

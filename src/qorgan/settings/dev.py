@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, VAR_DIR
+from .base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, VAR_DIR
 from .env import env_bool
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -24,6 +24,16 @@ def _persistent_secret(name: str) -> str:
 
 if not SECRET_KEY:
     SECRET_KEY = _persistent_secret("secret_key")
+
+if not FIELD_ENCRYPTION_KEYS:
+    # A random key for this machine's embedded database, kept beside it in var/.
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    FIELD_ENCRYPTION_KEYS = [path.read_text().strip()]
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"

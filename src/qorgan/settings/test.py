@@ -20,3 +20,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Fixed Fernet keys for the tests only (the second one stands for a retired key).
+FIELD_ENCRYPTION_KEYS = [
+    "vW2pQ0aZcQm1nH1dWQ6oVf3bq0k8mB6cYQm3dA7X1bE=",
+    "Jm8u4g3ZkqY9v0pT2wQ7eR5tY1uI3oP6aS8dF0gH2jK=",
+]

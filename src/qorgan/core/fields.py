@@ -1,0 +1,51 @@
+"""Model fields whose values are encrypted in the database (see ``core.crypto``).
+
+The column holds only the Fernet token; the database never sees the clear text. Such fields
+cannot be searched or ordered in SQL: look up by a keyed blind index instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+
+from . import crypto
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    description = "Text encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))
+
+
+class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
+    """A JSON value (dict, list, …) stored as an encrypted token."""
+
+    description = "JSON encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return None
+        return json.loads(crypto.decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

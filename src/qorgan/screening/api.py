@@ -1,0 +1,236 @@
+"""API v1 for screenings: evaluate without storing; store, read, tick the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from qorgan.knowledge.catalogue import LANGUAGES
+
+from . import selectors, services
+from .engine import ScreeningInputError, screen
+from .models import PlanStep, Screening
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    OpenApiParameter.QUERY,
+    enum=list(LANGUAGES),
+    description="language of the texts (default kk)",
+)
+EXAMPLE_REQUEST = {
+    "screened_by": "police",
+    "reported_to_102": True,
+    "location": {"country": "KZ", "region": "KZ-75"},
+    "person": {"age": 15, "minor": None, "sex": "female", "citizenship": "KZ"},
+    "signs": ["S01", "S28"],
+    "risk_groups": ["R17"],
+    "places": [],
+    "physical_injuries": True,
+    "accepts_help": True,
+}
+REQUEST_SCHEMA = inline_serializer(
+    "ScreeningRequest",
+    {
+        "screened_by": serializers.CharField(help_text="subject kind code (SPEC §2)"),
+        "reported_to_102": serializers.BooleanField(
+            required=False, help_text="police only: came in as a 102 report"
+        ),
+        "location": inline_serializer(
+            "ScreeningLocation",
+            {
+                "country": serializers.CharField(help_text="ISO 3166-1 alpha-2"),
+                "region": serializers.CharField(
+                    allow_null=True, required=False, help_text="ISO 3166-2:KZ"
+                ),
+            },
+        ),
+        "person": inline_serializer(
+            "ScreeningPerson",
+            {
+                "age": serializers.IntegerField(allow_null=True, required=False),
+                "minor": serializers.BooleanField(
+                    allow_null=True, required=False, help_text="overrides age"
+                ),
+                "sex": serializers.ChoiceField(["female", "male", "unknown"], required=False),
+                "citizenship": serializers.CharField(
+                    required=False, help_text="KZ, ISO alpha-2, stateless or unknown"
+                ),
+            },
+        ),
+        "signs": serializers.ListField(child=serializers.CharField(), required=False),
+        "risk_groups": serializers.ListField(child=serializers.CharField(), required=False),
+        "places": serializers.ListField(child=serializers.CharField(), required=False),
+        "physical_injuries": serializers.BooleanField(required=False),
+        "accepts_help": serializers.BooleanField(allow_null=True, required=False),
+    },
+)
+
+
+def _language(request: Request) -> str:
+    language = request.query_params.get("lang", "kk")
+    if language not in LANGUAGES:
+        raise serializers.ValidationError(
+            {"lang": [f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}"]}
+        )
+    return language
+
+
+def _invalid(exc: ScreeningInputError) -> Response:
+    return Response(exc.as_field_dict(), status=status.HTTP_400_BAD_REQUEST)
+
+
+class EvaluationThrottle(AnonRateThrottle):
+    rate = "120/min"
+
+
+class EvaluateView(APIView):
+    """Evaluate a screening without storing anything."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [EvaluationThrottle]
+
+    @extend_schema(
+        operation_id="screenings_evaluate",
+        parameters=[LANG_PARAMETER],
+        request=REQUEST_SCHEMA,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Police, 102 report, girl with injuries", value=EXAMPLE_REQUEST, request_only=True
+            )
+        ],
+        description="The assessment and the SOP's action plan for one person (SPEC §4). Stores nothing.",
+    )
+    def post(self, request: Request) -> Response:
+        language = _language(request)
+        try:
+            return Response(screen(request.data, language=language))
+        except ScreeningInputError as exc:
+            return _invalid(exc)
+
+
+def _step_json(step: PlanStep) -> dict[str, Any]:
+    return {
+        "position": step.position,
+        "code": step.action,
+        "urgency": step.urgency,
+        "done": step.done,
+        "done_at": step.done_at.isoformat() if step.done_at else None,
+        "done_by": step.done_by.get_username() if step.done_by else None,
+    }
+
+
+def _screening_json(screening: Screening) -> dict[str, Any]:
+    return {
+        "id": str(screening.id),
+        "created_at": screening.created_at.isoformat(),
+        "organisation": screening.organisation.code,
+        "case": {"id": str(screening.case.id), "reference": screening.case.reference}
+        if screening.case
+        else None,
+        "consent_to_referral": screening.consent_to_referral,
+        "request": screening.request,
+        "result": screening.result,
+        "plan": [_step_json(step) for step in screening.steps.all()],
+    }
+
+
+class ScreeningListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="screenings_store",
+        parameters=[LANG_PARAMETER],
+        request=REQUEST_SCHEMA,
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        description=(
+            "Store a screening for the user's organisation (screened_by defaults to its kind). "
+            "A screening with signs opens a case. Optional `consent_to_referral` (boolean)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        language = _language(request)
+        data = request.data
+        consent = False
+        if isinstance(data, dict) and "consent_to_referral" in data:
+            data = dict(data)
+            consent = data.pop("consent_to_referral")
+            if not isinstance(consent, bool):
+                return Response({"consent_to_referral": ["must be true or false"]}, status=400)
+        try:
+            stored = services.store_screening(
+                user=request.user,  # type: ignore[arg-type]
+                data=data,
+                language=language,
+                consent_to_referral=consent,
+            )
+        except ScreeningInputError as exc:
+            return _invalid(exc)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        stored = selectors.screening_for(request.user, stored.id)  # type: ignore[arg-type,assignment]
+        return Response(_screening_json(stored), status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="screenings_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        items = selectors.screenings_for(request.user)[:100]  # type: ignore[arg-type]
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": str(s.id),
+                        "created_at": s.created_at.isoformat(),
+                        "assessment": s.assessment,
+                        "case": s.case.reference if s.case else None,
+                        "steps_done": sum(step.done for step in s.steps.all()),
+                        "steps": len(s.steps.all()),
+                    }
+                    for s in items
+                ]
+            }
+        )
+
+
+class ScreeningDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="screenings_read",
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, screening_id: str) -> Response:
+        screening = selectors.screening_for(request.user, screening_id)  # type: ignore[arg-type]
+        if screening is None:
+            raise NotFound("no such screening")
+        return Response(_screening_json(screening))
+
+
+class PlanStepView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="screenings_plan_step",
+        request=inline_serializer("PlanStepUpdate", {"done": serializers.BooleanField()}),
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, screening_id: str, position: int) -> Response:
+        screening = selectors.screening_for(request.user, screening_id)  # type: ignore[arg-type]
+        step = screening.steps.filter(position=position).first() if screening else None
+        if step is None:
+            raise NotFound("no such step")
+        done = request.data.get("done") if isinstance(request.data, dict) else None
+        if not isinstance(done, bool):
+            return Response({"done": ["must be true or false"]}, status=400)
+        step = services.tick_plan_step(user=request.user, step=step, done=done)  # type: ignore[arg-type]
+        return Response(_step_json(step))

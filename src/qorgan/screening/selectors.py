@@ -1,0 +1,32 @@
+"""Reads of screenings, scoped to what the user may see."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from qorgan.accounts.models import User
+from qorgan.accounts.permissions import allowed
+
+from .models import Screening
+
+
+def screenings_for(user: User) -> QuerySet[Screening]:
+    """The screenings of the user's own organisation, if the user's role works with persons."""
+    if not allowed("screening.create", user):
+        return Screening.objects.none()
+    return (
+        Screening.objects.filter(organisation_id=user.organisation_id)
+        .select_related("case", "screened_by_user")
+        .prefetch_related("steps")
+    )
+
+
+def screening_for(user: User, screening_id: uuid.UUID | str) -> Screening | None:
+    """One screening the user may see, or None (also for an unknown or malformed id)."""
+    try:
+        key = uuid.UUID(str(screening_id))
+    except ValueError:
+        return None
+    return screenings_for(user).filter(pk=key).first()
