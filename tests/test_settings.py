@@ -11,6 +11,7 @@ import pytest
 SAFE = {
     "QORGAN_SECRET_KEY": "k" * 30 + "-a-long-random-production-secret",
     "QORGAN_FIELD_KEYS": "a-key",
+    "QORGAN_BLIND_INDEX_KEY": "b" * 40,
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/qorgan",
     "QORGAN_ALLOWED_HOSTS": "qorgan.example.kz",
     "QORGAN_DEBUG": "false",
@@ -47,6 +48,7 @@ def test_production_starts_when_configured() -> None:
         ({"QORGAN_SECRET_KEY": ""}, "QORGAN_SECRET_KEY must be set"),
         ({"QORGAN_SECRET_KEY": "change-me"}, "QORGAN_SECRET_KEY must be set"),
         ({"QORGAN_FIELD_KEYS": ""}, "QORGAN_FIELD_KEYS"),
+        ({"QORGAN_BLIND_INDEX_KEY": "short"}, "QORGAN_BLIND_INDEX_KEY"),
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "PostgreSQL"),
         ({"QORGAN_ALLOWED_HOSTS": "*"}, "QORGAN_ALLOWED_HOSTS"),
         ({"QORGAN_DEBUG": "maybe"}, "QORGAN_DEBUG must be true or false"),

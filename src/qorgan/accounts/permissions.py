@@ -53,3 +53,67 @@ rules.add_rule("screening.tick_step", can_handle_persons & step_of_own_organisat
 
 def allowed(rule: str, user: Any, obj: Any = None) -> bool:
     return bool(rules.test_rule(rule, user, obj))
+
+
+# --- Cases and referrals ------------------------------------------------------------------
+# A case belongs to the organisation that opened it. An organisation that accepted a referral
+# of the case sees it too (and keeps seeing it once the referral is completed).
+
+MANAGER_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
+
+
+@rules.predicate
+def is_manager(user: Any) -> bool:
+    return getattr(user, "role", None) in MANAGER_ROLES
+
+
+@rules.predicate
+def is_supervisor(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.SUPERVISOR
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.ADMINISTRATOR
+
+
+@rules.predicate
+def owns_case(user: Any, case: Any) -> bool:
+    return case is not None and case.organisation_id == user.organisation_id
+
+
+@rules.predicate
+def received_case(user: Any, case: Any) -> bool:
+    from qorgan.cases.models import Referral, ReferralStatus
+
+    return (
+        case is not None
+        and Referral.objects.filter(
+            case_id=case.pk,
+            to_organisation_id=user.organisation_id,
+            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED],
+        ).exists()
+    )
+
+
+@rules.predicate
+def sent_referral(user: Any, referral: Any) -> bool:
+    return referral is not None and referral.from_organisation_id == user.organisation_id
+
+
+@rules.predicate
+def receives_referral(user: Any, referral: Any) -> bool:
+    return referral is not None and referral.to_organisation_id == user.organisation_id
+
+
+rules.add_rule("case.view", can_handle_persons & (owns_case | received_case))
+rules.add_rule("case.edit", can_handle_persons & owns_case)
+rules.add_rule("case.record_service", can_handle_persons & (owns_case | received_case))
+rules.add_rule("referral.send", can_handle_persons & owns_case)
+rules.add_rule("referral.override_consent", can_handle_persons & is_supervisor & owns_case)
+rules.add_rule("referral.view", can_handle_persons & (sent_referral | receives_referral))
+rules.add_rule("referral.respond", can_handle_persons & is_manager & receives_referral)
+rules.add_rule("referral.complete", can_handle_persons & is_manager & receives_referral)
+rules.add_rule("referral.withdraw", can_handle_persons & sent_referral)
+rules.add_rule("referral.see_overdue", can_handle_persons & is_supervisor)
+rules.add_rule("audit.view", is_active_user & is_administrator)

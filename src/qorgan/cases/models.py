@@ -1,4 +1,9 @@
-"""A case follows one person from detection to closure."""
+"""A case follows one person from detection to closure (SPEC §5, the national referral mechanism).
+
+Personal data lives on ``Person`` only, encrypted field by field; keyed blind indexes find
+the same person again without decrypting. Every other record of the case holds codes,
+dates and references, or encrypted free text.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,63 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qorgan.core.fields import EncryptedTextField
+
 
 class CaseStatus(models.TextChoices):
     DETECTED = "detected", _("Detected")
+    REFERRED = "referred", _("Referred")
+    IDENTIFIED = "identified", _("Identified as a victim")
+    NOT_IDENTIFIED = "not_identified", _("Not identified as a victim")
+    ASSISTED = "assisted", _("Assisted")
+    RETURNED = "returned", _("Returned")
+    REINTEGRATED = "reintegrated", _("Reintegrated")
+    REFUSED_HELP = "refused_help", _("Refused help")
+    INFORMATION_CARD_ISSUED = "information_card_issued", _("Information card issued")
+    CLOSED = "closed", _("Closed")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Person(models.Model):
+    """The minimum personal data of the person a case is about, encrypted at rest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    surname = EncryptedTextField(_("surname"), blank=True)
+    given_name = EncryptedTextField(_("given name"), blank=True)
+    patronymic = EncryptedTextField(_("patronymic"), blank=True)
+    date_of_birth = EncryptedTextField(
+        _("date of birth"), blank=True, help_text=_("YYYY-MM-DD, or YYYY if only the year is known")
+    )
+    iin = EncryptedTextField(_("IIN"), blank=True)
+    passport_number = EncryptedTextField(_("passport number"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    # Not identifying on their own; kept in clear for statistics and the SOP's conditions.
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    citizenship = models.CharField(_("citizenship"), max_length=10, default="unknown")
+    age_group = models.CharField(_("age group"), max_length=10, default="unknown")
+    minor_presumed = models.BooleanField(
+        _("presumed a minor"),
+        default=False,
+        help_text=_("The age is uncertain and the person may be under 18."),
+    )
+    legal_representative = EncryptedTextField(_("legal representative"), blank=True)
+    # Keyed hashes (HMAC) for finding the same person again; never the values themselves.
+    iin_index = models.CharField(max_length=64, blank=True, db_index=True)
+    passport_index = models.CharField(max_length=64, blank=True, db_index=True)
+    name_dob_index = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return str(_("person"))
 
 
 class Case(models.Model):
@@ -22,8 +81,16 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="case"
+    )
     status = models.CharField(
         _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.DETECTED
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Raised by every change: an edit made on an older version is refused."),
     )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -32,6 +99,28 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exploitation_forms = models.JSONField(_("forms of exploitation"), default=list, blank=True)
+    perpetrator_roles = models.JSONField(_("perpetrators' roles"), default=list, blank=True)
+    # Identification decision (002 L575–577).
+    identification_date = models.DateField(_("identification decision date"), null=True, blank=True)
+    identification_body = models.CharField(_("deciding body"), max_length=300, blank=True)
+    # Unified Register of Pre-trial Investigations (002 L569, L1017).
+    erdr_number = models.CharField(_("ERDR number"), max_length=40, blank=True)
+    erdr_date = models.DateField(_("ERDR registration date"), null=True, blank=True)
+    information_card_issued_on = models.DateField(
+        _("information card issued on"), null=True, blank=True
+    )
+    closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -40,3 +129,188 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class StatusChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+
+class ConsentPurpose(models.TextChoices):
+    REFERRAL = "referral", _("Referral to another organisation")
+    SHARE_WITH_POLICE = "share_with_police", _("Sharing information with the police")
+    DATA_PROCESSING = "data_processing", _("Recording personal data")
+
+
+class ConsentForm(models.TextChoices):
+    WRITTEN = "written", _("Written")
+    ORAL = "oral", _("Oral")
+
+
+class ConsentRecord(models.Model):
+    """What the person consented to, to whom, how; withdrawn when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty when the consent names no particular organisation."),
+    )
+    form = models.CharField(_("form"), max_length=10, choices=ConsentForm.choices)
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Referral(models.Model):
+    """One organisation refers the case to another; the receiver accepts or declines."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    from_organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    services = models.JSONField(_("services requested"), default=list, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    consent = models.ForeignKey(
+        ConsentRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_reason = models.CharField(
+        _("reason for referring without consent"), max_length=500, blank=True
+    )
+    due_on = models.DateField(_("answer due on"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+
+class ReferralEvent(models.Model):
+    """The referral's history, seen by both sides."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    note = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class NotificationKind(models.TextChoices):
+    POLICE_102 = "police_102", _("Police, by calling 102")
+    POLICE_LETTER = "police_letter", _("Police anti-trafficking unit, by letter")
+    GUARDIANSHIP_BODY = "guardianship_body", _("Guardianship body")
+    JUVENILE_POLICE = "juvenile_police", _("Juvenile police")
+    MISSION_TO_INTERIOR_MINISTRY = (
+        "mission_to_interior_ministry",
+        _("Mission abroad to the internal affairs bodies"),
+    )
+
+
+class NotificationSent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("notified"), max_length=40, choices=NotificationKind.choices)
+    sent_on = models.DateField(_("date"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+
+
+class RightsExplanation(models.Model):
+    """Which rights were explained (catalogue codes), when, by whom, in which language."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rights_explained")
+    rights = models.JSONField(_("rights"), default=list)
+    explained_on = models.DateField(_("date"))
+    language = models.CharField(_("language"), max_length=20)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["explained_on", "pk"]
+
+
+class ServiceType(models.TextChoices):
+    LEGAL = "legal", _("Legal assistance")
+    PSYCHOLOGICAL = "psychological", _("Psychological assistance")
+    MEDICAL = "medical", _("Medical assistance")
+    TEMPORARY_ACCOMMODATION = "temporary_accommodation", _("Temporary accommodation")
+    RETURN = "return", _("Return")
+    REINTEGRATION = "reintegration", _("Reintegration")
+    COMPENSATION_CLAIM = "compensation_claim", _("Claim to the Victims' Compensation Fund")
+
+
+class ServiceRecord(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    service = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
+    provider = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_on", "pk"]

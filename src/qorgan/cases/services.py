@@ -1,18 +1,81 @@
-"""Writes to cases."""
+"""Writes to cases: open, edit the person, change status, consent, referrals, records.
+
+Every function checks the permission (``accounts.permissions``), runs in a transaction and
+writes an audit event naming the fields it touched (never their values).
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from qorgan.accounts.models import User
-from qorgan.directory.models import Organisation
+from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
+from qorgan.core.crypto import blind_index
+from qorgan.directory.models import Organisation, Region
 
-from .models import Case
+from . import identity, workflow
+from .models import (
+    Case,
+    CaseStatus,
+    ConsentForm,
+    ConsentPurpose,
+    ConsentRecord,
+    NotificationKind,
+    NotificationSent,
+    Person,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    RightsExplanation,
+    ServiceRecord,
+    ServiceType,
+    StatusChange,
+)
+from .names import person_name_key
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+PERSON_TEXT_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "phone",
+    "address",
+    "legal_representative",
+)
+PERPETRATOR_ROLES = (
+    "recruiter_or_intermediary",
+    "transporter",
+    "harbourer",
+    "exploiter",
+    "controller",
+    "broker_travel_agent",
+    "kidnapper",
+    "abuser",
+    "other",
+)
+
+
+class ConcurrentEditError(Exception):
+    """Someone else changed the case since this edit started; nothing was saved."""
+
+
+def _deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def _require(rule: str, user: User, obj: Any, message: str) -> None:
+    if not allowed(rule, user, obj):
+        raise _deny(message)
 
 
 def _new_reference() -> str:
@@ -23,8 +86,655 @@ def _new_reference() -> str:
             return reference
 
 
+def _bump_version(case: Case, expected_version: int) -> None:
+    """Optimistic locking: the change applies only to the version the user saw."""
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
+        raise ConcurrentEditError(
+            f"case {case.reference} was changed by someone else (you edited version {expected_version}, "
+            f"it is now version {current}); nothing was saved: reload the case and apply your change again"
+        )
+    case.version = expected_version + 1
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What a screening knows about the person: no identifier, only the SOP's conditions."""
+
+    sex: str = "unknown"
+    citizenship: str = "unknown"
+    age: int | None = None
+    minor: bool | None = None
+
+
 @transaction.atomic
-def open_case(*, organisation: Organisation, by: User) -> Case:
-    """Open a case at ``organisation``: status detected. The reference is random, not a counter,
+def open_case(
+    *,
+    organisation: Organisation,
+    by: User,
+    facts: PersonFacts | None = None,
+    region: Region | None = None,
+    exploitation_forms: Iterable[str] = (),
+) -> Case:
+    """Open a case at ``organisation`` (status detected). The reference is random, not a counter,
     so that it tells nothing about how many cases an organisation has."""
-    return Case.objects.create(reference=_new_reference(), organisation=organisation, created_by=by)
+    facts = facts or PersonFacts()
+    person = Person.objects.create(
+        sex=facts.sex,
+        citizenship=facts.citizenship,
+        age_group=identity.age_group(facts.age),
+        # Marked a minor without a known age: the case presumes minority until the age is established.
+        minor_presumed=facts.minor is True and facts.age is None,
+    )
+    case = Case.objects.create(
+        reference=_new_reference(),
+        organisation=organisation,
+        person=person,
+        created_by=by,
+        region=region,
+        exploitation_forms=list(exploitation_forms),
+    )
+    audit.record(
+        actor=by, action="create", object_type="cases.Case", object_id=case.pk, fields=["person"]
+    )
+    return case
+
+
+def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in PERSON_TEXT_FIELDS:
+        if field in data:
+            value = str(data[field] or "").strip()
+            if len(value) > 300:
+                errors[field] = "at most 300 characters"
+            cleaned[field] = value
+    if "date_of_birth" in data:
+        value = str(data["date_of_birth"] or "").strip()
+        if value:
+            try:
+                identity.parse_date_of_birth(value, today)
+            except ValueError as exc:
+                errors["date_of_birth"] = str(exc)
+        cleaned["date_of_birth"] = value
+    if "iin" in data:
+        value = str(data["iin"] or "").strip()
+        if value and not identity.iin_is_valid(value):
+            errors["iin"] = "an IIN has 12 digits and a valid check digit"
+        cleaned["iin"] = value
+    if "passport_number" in data:
+        value = identity.normalize_passport(str(data["passport_number"] or ""))
+        if value and not identity.PASSPORT_RE.match(value):
+            errors["passport_number"] = "5 to 20 Latin letters and digits"
+        cleaned["passport_number"] = value
+    if "sex" in data:
+        if data["sex"] not in {"female", "male", "unknown"}:
+            errors["sex"] = "female, male or unknown"
+        cleaned["sex"] = data["sex"]
+    if "citizenship" in data:
+        from qorgan.screening.countries import alpha2_codes
+
+        value = str(data["citizenship"] or "unknown").strip()
+        value = value.upper() if value not in {"stateless", "unknown"} else value
+        if value not in {"stateless", "unknown"} and value not in alpha2_codes():
+            errors["citizenship"] = "KZ, an ISO 3166-1 alpha-2 code, stateless or unknown"
+        cleaned["citizenship"] = value
+    if "minor_presumed" in data:
+        if not isinstance(data["minor_presumed"], bool):
+            errors["minor_presumed"] = "true or false"
+        cleaned["minor_presumed"] = data["minor_presumed"]
+    unknown = set(data) - set(cleaned) - set(errors)
+    for field in sorted(unknown):
+        errors[field] = "unknown field"
+    return cleaned, errors
+
+
+@transaction.atomic
+def update_person(*, user: User, case: Case, expected_version: int, data: dict[str, Any]) -> Case:
+    """Record or correct the person's data (encrypted), refresh the blind indexes."""
+    _require(
+        "case.edit",
+        user,
+        case,
+        "only the organisation that opened the case edits the person's data",
+    )
+    today = timezone.localdate()
+    cleaned, errors = _clean_person(data, today)
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
+    person = Person.objects.select_for_update().get(pk=case.person_id)
+    _bump_version(case, expected_version)
+    for field, value in cleaned.items():
+        setattr(person, field, value)
+    if person.date_of_birth:
+        year, full = identity.parse_date_of_birth(person.date_of_birth, today)
+        age = identity.age_on(year, full, today)
+        person.age_group = identity.age_group(age)
+    for field, value in identity.indexes(
+        surname=person.surname,
+        given_name=person.given_name,
+        patronymic=person.patronymic,
+        date_of_birth=person.date_of_birth,
+        iin=person.iin,
+        passport_number=person.passport_number,
+        keyed_hash=blind_index,
+        name_key=person_name_key,
+    ).items():
+        setattr(person, field, value)
+    person.save()
+    audit.record(
+        actor=user, action="update", object_type="cases.Person", object_id=person.pk, fields=cleaned
+    )
+    case.person = person
+    return case
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """Another organisation may already have a case about this person: whom to contact."""
+
+    organisation: Organisation
+    by: tuple[str, ...]  # "iin", "passport", "name_dob"
+
+
+def possible_matches(*, user: User, case: Case) -> list[PossibleMatch]:
+    """Organisations holding a case about the same person (same IIN, passport, or name and date
+    of birth in any script) that the user cannot see. Only who to contact, never their data."""
+    _require("case.view", user, case, "you cannot see this case")
+    person = case.person
+    found: dict[int, set[str]] = {}
+    for field, label in (
+        ("iin_index", "iin"),
+        ("passport_index", "passport"),
+        ("name_dob_index", "name_dob"),
+    ):
+        value = getattr(person, field)
+        if not value:
+            continue
+        others = (
+            Case.objects.filter(**{f"person__{field}": value})
+            .exclude(pk=case.pk)
+            .exclude(organisation_id=user.organisation_id)
+            .values_list("organisation_id", flat=True)
+        )
+        for organisation_id in others:
+            found.setdefault(organisation_id, set()).add(label)
+    organisations = Organisation.objects.in_bulk(list(found))
+    audit.record(
+        actor=user,
+        action="match_lookup",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"organisations": sorted(o.code for o in organisations.values())},
+    )
+    return [
+        PossibleMatch(organisation=organisations[pk], by=tuple(sorted(found[pk])))
+        for pk in sorted(found, key=lambda pk: organisations[pk].code)
+    ]
+
+
+@transaction.atomic
+def change_status(
+    *,
+    user: User,
+    case: Case,
+    expected_version: int,
+    target: str,
+    reason: str = "",
+    identification_date: date | None = None,
+    identification_body: str = "",
+    information_card_issued_on: date | None = None,
+    closure_reason: str = "",
+) -> Case:
+    _require(
+        "case.edit", user, case, "only the organisation that opened the case changes its status"
+    )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    given = {
+        "identification_date": identification_date,
+        "identification_body": identification_body.strip(),
+        "information_card_issued_on": information_card_issued_on,
+        "closure_reason": closure_reason.strip(),
+    }
+    try:
+        workflow.check(case.status, target, user.role, given)
+    except workflow.TransitionError as exc:
+        raise ValidationError({"status": [str(exc)]}) from None
+    _bump_version(case, expected_version)
+    previous = case.status
+    case.status = target
+    if target in (workflow.IDENTIFIED, workflow.NOT_IDENTIFIED):
+        case.identification_date = identification_date
+        case.identification_body = identification_body.strip()
+    if target == workflow.INFORMATION_CARD_ISSUED:
+        case.information_card_issued_on = information_card_issued_on
+    if target == workflow.CLOSED:
+        case.closure_reason = closure_reason.strip()
+        case.closed_at = timezone.now()
+    case.save(
+        update_fields=[
+            "status",
+            "identification_date",
+            "identification_body",
+            "information_card_issued_on",
+            "closure_reason",
+            "closed_at",
+        ]
+    )
+    StatusChange.objects.create(
+        case=case, from_status=previous, to_status=target, reason=reason[:300], changed_by=user
+    )
+    audit.record(
+        actor=user,
+        action="transition",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"from": previous, "to": target},
+    )
+    return case
+
+
+@transaction.atomic
+def update_case_details(
+    *, user: User, case: Case, expected_version: int, data: dict[str, Any]
+) -> Case:
+    """The ERDR number and date, forms of exploitation, perpetrators' roles, region."""
+    _require("case.edit", user, case, "only the organisation that opened the case edits it")
+    from qorgan.knowledge.catalogue import default_catalogue
+
+    errors: dict[str, list[str]] = {}
+    forms = {e.code for e in default_catalogue().of_kind("exploitation_form")}
+    updates: dict[str, Any] = {}
+    if "erdr_number" in data:
+        value = str(data["erdr_number"] or "").strip()
+        if len(value) > 40:
+            errors["erdr_number"] = ["at most 40 characters"]
+        updates["erdr_number"] = value
+    if "erdr_date" in data:
+        updates["erdr_date"] = _date_or_error(data["erdr_date"], "erdr_date", errors)
+    if "exploitation_forms" in data:
+        value = data["exploitation_forms"]
+        if not isinstance(value, list) or any(code not in forms for code in value):
+            errors["exploitation_forms"] = [f"a list of: {', '.join(sorted(forms))}"]
+        else:
+            updates["exploitation_forms"] = sorted(set(value))
+    if "perpetrator_roles" in data:
+        value = data["perpetrator_roles"]
+        if not isinstance(value, list) or any(code not in PERPETRATOR_ROLES for code in value):
+            errors["perpetrator_roles"] = [f"a list of: {', '.join(PERPETRATOR_ROLES)}"]
+        else:
+            updates["perpetrator_roles"] = sorted(set(value))
+    if "region" in data:
+        region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
+        if data["region"] and region is None:
+            errors["region"] = ["unknown ISO 3166-2:KZ region"]
+        updates["region"] = region
+    unknown = set(data) - set(updates) - set(errors)
+    for field in sorted(unknown):
+        errors[field] = ["unknown field"]
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _bump_version(case, expected_version)
+    for field, value in updates.items():
+        setattr(case, field, value)
+    case.save(update_fields=list(updates))
+    audit.record(
+        actor=user, action="update", object_type="cases.Case", object_id=case.pk, fields=updates
+    )
+    return case
+
+
+def _date_or_error(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        parsed = date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = ["a date as YYYY-MM-DD"]
+        return None
+    if parsed > timezone.localdate():
+        errors[field] = ["cannot be in the future"]
+    return parsed
+
+
+# --- Consent ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    user: User,
+    case: Case,
+    purpose: str,
+    form: str,
+    given_on: date,
+    recipient: Organisation | None = None,
+) -> ConsentRecord:
+    _require("case.edit", user, case, "only the organisation that opened the case records consent")
+    errors: dict[str, list[str]] = {}
+    if purpose not in ConsentPurpose.values:
+        errors["purpose"] = [f"one of {', '.join(ConsentPurpose.values)}"]
+    if form not in ConsentForm.values:
+        errors["form"] = [f"one of {', '.join(ConsentForm.values)}"]
+    if given_on > timezone.localdate():
+        errors["given_on"] = ["cannot be in the future"]
+    if errors:
+        raise ValidationError(errors)
+    consent = ConsentRecord.objects.create(
+        case=case,
+        purpose=purpose,
+        form=form,
+        given_on=given_on,
+        recipient=recipient,
+        recorded_by=user,
+    )
+    audit.record(
+        actor=user,
+        action="consent_record",
+        object_type="cases.ConsentRecord",
+        object_id=consent.pk,
+        detail={
+            "case": str(case.pk),
+            "purpose": purpose,
+            "form": form,
+            "recipient": getattr(recipient, "code", ""),
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> ConsentRecord:
+    _require(
+        "case.edit",
+        user,
+        consent.case,
+        "only the organisation that opened the case records consent",
+    )
+    if consent.withdrawn_on:
+        raise ValidationError({"withdrawn_on": ["this consent was already withdrawn"]})
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+    audit.record(
+        actor=user,
+        action="consent_withdraw",
+        object_type="cases.ConsentRecord",
+        object_id=consent.pk,
+    )
+    return consent
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+def may_receive_referrals(organisation: Organisation) -> bool:
+    """The duty matrix decides: the subject kind must have a duty in the protection direction."""
+    return organisation.kind.duties.filter(direction__code="protection").exists()
+
+
+def _referral_event(referral: Referral, action: str, user: User, note: str = "") -> None:
+    ReferralEvent.objects.create(referral=referral, action=action, by=user, note=note[:500])
+    audit.record(
+        actor=user,
+        action=f"referral_{action}",
+        object_type="cases.Referral",
+        object_id=referral.pk,
+        detail={"case": str(referral.case_id), "to": referral.to_organisation.code},
+    )
+
+
+@transaction.atomic
+def send_referral(
+    *,
+    user: User,
+    case: Case,
+    to_organisation: Organisation,
+    services: Iterable[str],
+    due_on: date,
+    note: str = "",
+    consent: ConsentRecord | None = None,
+    override_reason: str = "",
+) -> Referral:
+    """Refer the case to another organisation: with the person's recorded consent to referral
+    (to that organisation or to none in particular), or a supervisor's recorded override."""
+    _require("referral.send", user, case, "only the organisation that opened the case refers it")
+    errors: dict[str, list[str]] = {}
+    services = list(dict.fromkeys(services))
+    if not services or any(s not in ServiceType.values for s in services):
+        errors["services"] = [f"one or more of {', '.join(ServiceType.values)}"]
+    if to_organisation.pk == case.organisation_id:
+        errors["to_organisation"] = ["a case is referred to another organisation"]
+    elif not to_organisation.active or not may_receive_referrals(to_organisation):
+        errors["to_organisation"] = [
+            "this organisation does not receive referrals (no protection duty in the SOP)"
+        ]
+    if due_on < timezone.localdate():
+        errors["due_on"] = ["the answer cannot be due in the past"]
+    if case.status == CaseStatus.CLOSED:
+        errors["case"] = ["the case is closed"]
+    override_by = None
+    if consent is not None:
+        if (
+            consent.case_id != case.pk
+            or consent.purpose != ConsentPurpose.REFERRAL
+            or not consent.active
+        ):
+            errors["consent"] = [
+                "the consent must be the person's active consent to referral in this case"
+            ]
+        elif consent.recipient_id not in (None, to_organisation.pk):
+            errors["consent"] = ["the person consented to referral to another organisation"]
+    elif override_reason.strip():
+        if not allowed("referral.override_consent", user, case):
+            raise _deny("only a supervisor may refer without the person's consent")
+        override_by = user
+    else:
+        errors["consent"] = [
+            "a referral needs the person's consent to referral (record it first) or a supervisor's override with a reason"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral.objects.create(
+        case=case,
+        from_organisation=case.organisation,
+        to_organisation=to_organisation,
+        services=services,
+        note=note.strip(),
+        consent=consent,
+        override_by=override_by,
+        override_reason=override_reason.strip()[:500],
+        due_on=due_on,
+        sent_by=user,
+    )
+    _referral_event(
+        referral, "sent", user, "override: " + override_reason.strip() if override_by else ""
+    )
+    if case.status == CaseStatus.DETECTED:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        Case.objects.filter(pk=locked.pk).update(
+            status=CaseStatus.REFERRED, version=F("version") + 1
+        )
+        StatusChange.objects.create(
+            case=locked,
+            from_status=CaseStatus.DETECTED,
+            to_status=CaseStatus.REFERRED,
+            changed_by=user,
+        )
+    return referral
+
+
+@transaction.atomic
+def respond_to_referral(
+    *, user: User, referral: Referral, accept: bool, reason: str = ""
+) -> Referral:
+    _require(
+        "referral.respond",
+        user,
+        referral,
+        "only a case manager or supervisor of the receiving organisation answers",
+    )
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(
+            {"status": [f"this referral is {referral.status}, not waiting for an answer"]}
+        )
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": ["say why the referral is declined"]})
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    referral.responded_at = timezone.now()
+    referral.decline_reason = "" if accept else reason.strip()[:500]
+    referral.save(update_fields=["status", "responded_at", "decline_reason"])
+    _referral_event(referral, "accepted" if accept else "declined", user, reason)
+    return referral
+
+
+@transaction.atomic
+def complete_referral(*, user: User, referral: Referral, outcome: str) -> Referral:
+    _require(
+        "referral.complete",
+        user,
+        referral,
+        "only a case manager or supervisor of the receiving organisation completes it",
+    )
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(
+            {"status": [f"only an accepted referral is completed; this one is {referral.status}"]}
+        )
+    if not outcome.strip():
+        raise ValidationError({"outcome": ["record the outcome"]})
+    referral.status = ReferralStatus.COMPLETED
+    referral.outcome = outcome.strip()[:500]
+    referral.completed_at = timezone.now()
+    referral.save(update_fields=["status", "outcome", "completed_at"])
+    _referral_event(referral, "completed", user, outcome)
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(*, user: User, referral: Referral, reason: str) -> Referral:
+    _require(
+        "referral.withdraw", user, referral, "only the referring organisation withdraws a referral"
+    )
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(
+            {
+                "status": [
+                    f"only a referral waiting for an answer is withdrawn; this one is {referral.status}"
+                ]
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": ["say why the referral is withdrawn"]})
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.save(update_fields=["status"])
+    _referral_event(referral, "withdrawn", user, reason)
+    return referral
+
+
+# --- Records of the case ------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_notification(
+    *, user: User, case: Case, kind: str, sent_on: date, reference: str = ""
+) -> NotificationSent:
+    _require(
+        "case.edit", user, case, "only the organisation that opened the case records notifications"
+    )
+    if kind not in NotificationKind.values:
+        raise ValidationError({"kind": [f"one of {', '.join(NotificationKind.values)}"]})
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": ["cannot be in the future"]})
+    record = NotificationSent.objects.create(
+        case=case, kind=kind, sent_on=sent_on, reference=reference.strip()[:100], recorded_by=user
+    )
+    audit.record(
+        actor=user,
+        action="notification_record",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"kind": kind},
+    )
+    return record
+
+
+@transaction.atomic
+def record_rights_explained(
+    *, user: User, case: Case, rights: Iterable[str], explained_on: date, language: str
+) -> RightsExplanation:
+    _require("case.edit", user, case, "only the organisation that opened the case records this")
+    from qorgan.knowledge.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    known = {
+        e.code for kind in ("victim_right", "migrant_victim_right") for e in catalogue.of_kind(kind)
+    }
+    rights = list(dict.fromkeys(rights))
+    if not rights or any(code not in known for code in rights):
+        raise ValidationError(
+            {"rights": ["one or more codes of the victims' and migrant victims' rights"]}
+        )
+    if not language.strip():
+        raise ValidationError({"language": ["the language the rights were explained in"]})
+    record = RightsExplanation.objects.create(
+        case=case,
+        rights=rights,
+        explained_on=explained_on,
+        language=language.strip()[:20],
+        explained_by=user,
+    )
+    audit.record(
+        actor=user,
+        action="rights_record",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"rights": rights},
+    )
+    return record
+
+
+@transaction.atomic
+def record_service(
+    *,
+    user: User,
+    case: Case,
+    service: str,
+    provider: Organisation,
+    started_on: date,
+    ended_on: date | None = None,
+    outcome: str = "",
+) -> ServiceRecord:
+    """Services delivered: the owner and any organisation that accepted a referral record them."""
+    _require("case.record_service", user, case, "you cannot record services in this case")
+    errors: dict[str, list[str]] = {}
+    if service not in ServiceType.values:
+        errors["service"] = [f"one of {', '.join(ServiceType.values)}"]
+    if ended_on and ended_on < started_on:
+        errors["ended_on"] = ["cannot be before the start"]
+    if errors:
+        raise ValidationError(errors)
+    record = ServiceRecord.objects.create(
+        case=case,
+        service=service,
+        provider=provider,
+        started_on=started_on,
+        ended_on=ended_on,
+        outcome=outcome.strip()[:500],
+        recorded_by=user,
+    )
+    audit.record(
+        actor=user,
+        action="service_record",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"service": service},
+    )
+    return record

@@ -6,6 +6,8 @@ every key decrypts, so a new key can be put first and old data re-encrypted at l
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -53,3 +55,16 @@ def rotate(token: str) -> str:
 
 def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
+
+
+def blind_index(purpose: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256) for exact look-up of an encrypted value.
+
+    Without the key (settings.BLIND_INDEX_KEY, QORGAN_BLIND_INDEX_KEY) the index tells
+    nothing about the value; ``purpose`` keeps indexes of different fields apart.
+    """
+    key = settings.BLIND_INDEX_KEY
+    if not key:
+        raise ImproperlyConfigured("No blind index key: set QORGAN_BLIND_INDEX_KEY.")
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

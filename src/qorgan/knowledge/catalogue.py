@@ -36,6 +36,7 @@ KIND_FILES: tuple[tuple[str, str], ...] = (
     ("migrant_right", "migrant_rights.yaml"),
     ("migrant_duty", "migrant_duties.yaml"),
     ("safety_advice", "safety_advice.yaml"),
+    ("protection_option", "protection_options.yaml"),
     ("hotline", "hotlines.yaml"),
 )
 

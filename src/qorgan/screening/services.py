@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
-from qorgan.cases.services import open_case
+from qorgan.cases.services import PersonFacts, open_case
+from qorgan.directory.models import Region
 
 from .engine import FieldError, ScreeningInputError, evaluate, parse_request
 from .models import PlanStep, Screening
@@ -47,7 +48,18 @@ def store_screening(
     result = evaluate(request, language=language)
     case = None
     if result["assessment"] == "potential_victim":
-        case = open_case(organisation=organisation, by=user)
+        case = open_case(
+            organisation=organisation,
+            by=user,
+            facts=PersonFacts(
+                sex=request.person.sex,
+                citizenship=request.person.citizenship,
+                age=request.person.age,
+                minor=request.person.minor,
+            ),
+            region=Region.objects.filter(code=request.region).first() if request.region else None,
+            exploitation_forms=result["exploitation_forms"],
+        )
     screening = Screening.objects.create(
         organisation=organisation,
         screened_by_user=user,

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "qorgan.accounts.middleware.RequirePasswordChangeMiddleware",
+    "qorgan.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +145,8 @@ DEFAULT_FROM_EMAIL = env_str("QORGAN_EMAIL_FROM", "qorgan@localhost")
 # --- Field encryption keys (used by personal-data fields) -----------------------------------
 # Comma-separated list of Fernet keys; the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env_list("QORGAN_FIELD_KEYS", [])
+# Key of the keyed hashes (blind indexes) that find a person again without decrypting.
+BLIND_INDEX_KEY = env_str("QORGAN_BLIND_INDEX_KEY")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

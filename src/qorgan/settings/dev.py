@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, VAR_DIR
+from .base import BLIND_INDEX_KEY, FIELD_ENCRYPTION_KEYS, SECRET_KEY, VAR_DIR
 from .env import env_bool
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -34,6 +34,9 @@ if not FIELD_ENCRYPTION_KEYS:
         path.write_text(Fernet.generate_key().decode())
         path.chmod(0o600)
     FIELD_ENCRYPTION_KEYS = [path.read_text().strip()]
+
+if not BLIND_INDEX_KEY:
+    BLIND_INDEX_KEY = _persistent_secret("blind_index_key")
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"

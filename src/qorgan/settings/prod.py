@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASE_URL, FIELD_ENCRYPTION_KEYS, SECRET_KEY
+from .base import ALLOWED_HOSTS, BLIND_INDEX_KEY, DATABASE_URL, FIELD_ENCRYPTION_KEYS, SECRET_KEY
 from .env import env_bool, env_int
 
 DEBUG = env_bool("QORGAN_DEBUG", False)
@@ -30,6 +30,10 @@ if (
     )
 if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("QORGAN_FIELD_KEYS must hold at least one encryption key.")
+if len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured(
+        "QORGAN_BLIND_INDEX_KEY must be set to a random value of at least 32 characters."
+    )
 if DATABASE_URL.startswith("sqlite"):
     raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
 if "*" in ALLOWED_HOSTS:

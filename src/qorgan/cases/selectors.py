@@ -1,0 +1,112 @@
+"""Reads of cases, scoped to what the user may see, and audited when they read personal data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from qorgan.accounts.models import User
+from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
+
+from .models import Case, Referral, ReferralStatus
+
+VISIBLE_REFERRAL_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
+PERSON_FIELDS_SHOWN = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "date_of_birth",
+    "iin",
+    "passport_number",
+    "phone",
+    "address",
+    "legal_representative",
+)
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """Cases of the user's organisation and those referred to it and accepted; none for roles
+    that do not work with persons."""
+    if not allowed("screening.create", user):  # the roles that work with persons' data
+        return Case.objects.none()
+    received = Referral.objects.filter(
+        case=OuterRef("pk"),
+        to_organisation_id=user.organisation_id,
+        status__in=VISIBLE_REFERRAL_STATUSES,
+    )
+    return (
+        Case.objects.filter(Q(organisation_id=user.organisation_id) | Exists(received))
+        .select_related("organisation", "person", "region")
+        .order_by("-created_at")
+    )
+
+
+def list_cases(user: User, *, status: str = "", limit: int = 200) -> list[Case]:
+    """The case list; one audit event names the cases whose person data was shown."""
+    queryset = cases_for(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    cases = list(queryset[:limit])
+    if cases:
+        audit.record(
+            actor=user,
+            action="read_list",
+            object_type="cases.Case",
+            detail={"cases": [str(case.pk) for case in cases]},
+            fields=("surname", "given_name"),
+        )
+    return cases
+
+
+def read_case(user: User, case_id: uuid.UUID | str) -> Case | None:
+    """One case the user may see, with the person's data; the read is audited. None for an
+    unknown, malformed or out-of-scope id (no difference shown)."""
+    try:
+        key = uuid.UUID(str(case_id))
+    except ValueError:
+        return None
+    case = cases_for(user).filter(pk=key).first()
+    if case is None:
+        return None
+    audit.record(
+        actor=user,
+        action="read",
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=PERSON_FIELDS_SHOWN,
+    )
+    return case
+
+
+def referrals_for(user: User) -> QuerySet[Referral]:
+    """Referrals the user's organisation sent or received."""
+    if not allowed("screening.create", user):
+        return Referral.objects.none()
+    organisation_id = user.organisation_id
+    return (
+        Referral.objects.filter(
+            Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+        )
+        .select_related("case", "from_organisation", "to_organisation")
+        .prefetch_related("events__by")
+    )
+
+
+def referral_for(user: User, referral_id: uuid.UUID | str) -> Referral | None:
+    try:
+        key = uuid.UUID(str(referral_id))
+    except ValueError:
+        return None
+    return referrals_for(user).filter(pk=key).first()
+
+
+def overdue_referrals(user: User, today: date) -> QuerySet[Referral]:
+    """For supervisors: referrals of their organisation (either side) still unanswered after their due date."""
+    if not allowed("referral.see_overdue", user):
+        return Referral.objects.none()
+    return (
+        referrals_for(user).filter(status=ReferralStatus.SENT, due_on__lt=today).order_by("due_on")
+    )

@@ -1,0 +1,109 @@
+"""The case status workflow: which transitions exist and which roles may make them.
+
+detected → referred → identified (decision date, deciding body) or not identified →
+assisted → returned / reintegrated → closed (reason); refused help → information card issued.
+Pure data and functions, no Django: the services apply it, the tests walk every pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DETECTED = "detected"
+REFERRED = "referred"
+IDENTIFIED = "identified"
+NOT_IDENTIFIED = "not_identified"
+ASSISTED = "assisted"
+RETURNED = "returned"
+REINTEGRATED = "reintegrated"
+REFUSED_HELP = "refused_help"
+INFORMATION_CARD_ISSUED = "information_card_issued"
+CLOSED = "closed"
+
+STATUSES: tuple[str, ...] = (
+    DETECTED,
+    REFERRED,
+    IDENTIFIED,
+    NOT_IDENTIFIED,
+    ASSISTED,
+    RETURNED,
+    REINTEGRATED,
+    REFUSED_HELP,
+    INFORMATION_CARD_ISSUED,
+    CLOSED,
+)
+
+CASE_WORKERS = frozenset({"frontline_worker", "case_manager", "supervisor"})
+MANAGERS = frozenset({"case_manager", "supervisor"})
+SUPERVISORS = frozenset({"supervisor"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    roles: frozenset[str]
+    requires: tuple[str, ...] = ()  # fields the transition must be given
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # A referral sent moves a detected case to referred by itself; it can also be recorded.
+    Transition(DETECTED, REFERRED, CASE_WORKERS),
+    Transition(DETECTED, REFUSED_HELP, CASE_WORKERS),
+    Transition(REFERRED, REFUSED_HELP, CASE_WORKERS),
+    # Identification (002 L575–577) or not (L583): a decision with its date and deciding body.
+    Transition(DETECTED, IDENTIFIED, MANAGERS, ("identification_date", "identification_body")),
+    Transition(REFERRED, IDENTIFIED, MANAGERS, ("identification_date", "identification_body")),
+    Transition(DETECTED, NOT_IDENTIFIED, MANAGERS, ("identification_date", "identification_body")),
+    Transition(REFERRED, NOT_IDENTIFIED, MANAGERS, ("identification_date", "identification_body")),
+    # Refusal or non-identification: rights explained and the information card given (L583, L983).
+    Transition(
+        REFUSED_HELP, INFORMATION_CARD_ISSUED, CASE_WORKERS, ("information_card_issued_on",)
+    ),
+    Transition(
+        NOT_IDENTIFIED, INFORMATION_CARD_ISSUED, CASE_WORKERS, ("information_card_issued_on",)
+    ),
+    Transition(REFUSED_HELP, REFERRED, CASE_WORKERS),  # the person changed their mind
+    Transition(IDENTIFIED, ASSISTED, MANAGERS),
+    Transition(ASSISTED, RETURNED, MANAGERS),
+    Transition(ASSISTED, REINTEGRATED, MANAGERS),
+    Transition(RETURNED, REINTEGRATED, MANAGERS),
+    *(
+        Transition(source, CLOSED, SUPERVISORS, ("closure_reason",))
+        for source in STATUSES
+        if source != CLOSED
+    ),
+)
+
+_BY_PAIR: Mapping[tuple[str, str], Transition] = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+class TransitionError(ValueError):
+    """The transition does not exist, the role may not make it, or data it needs is missing."""
+
+
+def transition_for(source: str, target: str) -> Transition:
+    if target not in STATUSES:
+        raise TransitionError(f"unknown status {target!r}")
+    transition = _BY_PAIR.get((source, target))
+    if transition is None:
+        allowed = ", ".join(t.target for t in TRANSITIONS if t.source == source) or "none"
+        raise TransitionError(
+            f"a case cannot go from {source} to {target}; from {source} it can go to: {allowed}"
+        )
+    return transition
+
+
+def check(source: str, target: str, role: str, given: Mapping[str, object]) -> Transition:
+    transition = transition_for(source, target)
+    if role not in transition.roles:
+        raise TransitionError(f"your role ({role}) may not move a case from {source} to {target}")
+    missing = [field for field in transition.requires if not given.get(field)]
+    if missing:
+        raise TransitionError(f"moving a case to {target} needs: {', '.join(missing)}")
+    return transition
+
+
+def targets_from(source: str, role: str) -> tuple[str, ...]:
+    return tuple(t.target for t in TRANSITIONS if t.source == source and role in t.roles)
