@@ -131,7 +131,17 @@ class Case(models.Model):
         return self.reference
 
 
-class StatusChange(models.Model):
+class CaseRecord(models.Model):
+    """A record belonging to a case (its history, consent, referrals, services…)."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class StatusChange(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
@@ -156,7 +166,7 @@ class ConsentForm(models.TextChoices):
     ORAL = "oral", _("Oral")
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(CaseRecord):
     """What the person consented to, to whom, how; withdrawn when."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
@@ -194,7 +204,7 @@ class ReferralStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Referral(models.Model):
+class Referral(CaseRecord):
     """One organisation refers the case to another; the receiver accepts or declines."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -233,7 +243,7 @@ class Referral(models.Model):
         ordering = ["-sent_at"]
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(CaseRecord):
     """The referral's history, seen by both sides."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
@@ -257,7 +267,7 @@ class NotificationKind(models.TextChoices):
     )
 
 
-class NotificationSent(models.Model):
+class NotificationSent(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("notified"), max_length=40, choices=NotificationKind.choices)
     sent_on = models.DateField(_("date"))
@@ -271,7 +281,7 @@ class NotificationSent(models.Model):
         ordering = ["sent_on", "pk"]
 
 
-class RightsExplanation(models.Model):
+class RightsExplanation(CaseRecord):
     """Which rights were explained (catalogue codes), when, by whom, in which language."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rights_explained")
@@ -296,7 +306,7 @@ class ServiceType(models.TextChoices):
     COMPENSATION_CLAIM = "compensation_claim", _("Claim to the Victims' Compensation Fund")
 
 
-class ServiceRecord(models.Model):
+class ServiceRecord(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     service = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
     provider = models.ForeignKey(
@@ -314,3 +324,115 @@ class ServiceRecord(models.Model):
 
     class Meta:
         ordering = ["started_on", "pk"]
+
+
+class RouteStage(models.TextChoices):
+    RECRUITMENT = "recruitment", _("Recruitment")
+    TRANSIT = "transit", _("Transit")
+    EXPLOITATION = "exploitation", _("Exploitation")
+
+
+class RouteEvent(CaseRecord):
+    """Places and route: where the person was recruited, moved through and exploited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="route")
+    stage = models.CharField(_("stage"), max_length=20, choices=RouteStage.choices)
+    country = models.CharField(_("country"), max_length=2)
+    region = models.ForeignKey(
+        "directory.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    place = EncryptedTextField(_("place"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+
+
+class ObjectiveStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+class SupportObjective(CaseRecord):
+    """One objective of the person's support plan, with its date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objectives")
+    objective = EncryptedTextField(_("objective"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectiveStatus.choices, default=ObjectiveStatus.OPEN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+
+class ProtectionMeasure(CaseRecord):
+    """One victim-witness protection option or measure (catalogue ``protection_option``, 003
+    L2286–2342): explained, chosen (revisable: the person may change their mind, 003 L2222),
+    requested from and granted by an authority."""
+
+    CHOICE = [("undecided", _("Undecided")), ("chosen", _("Chosen")), ("declined", _("Declined"))]
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="protection")
+    option = models.CharField(_("option"), max_length=60)
+    explained_on = models.DateField(_("explained on"), null=True, blank=True)
+    choice = models.CharField(
+        _("the person's choice"), max_length=10, choices=CHOICE, default="undecided"
+    )
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    authority = models.CharField(_("authority"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["option"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "option"], name="one_record_per_protection_option"
+            )
+        ]
+
+
+class PoliceDisclosure(CaseRecord):
+    """Information shared with the police, only under the person's recorded consent (003 L2174, L2738)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="police_disclosures")
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
+    shared_on = models.DateField(_("shared on"))
+    summary = EncryptedTextField(_("what was shared"))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["shared_on", "pk"]
+
+
+class Attachment(CaseRecord):
+    """A document or piece of evidence, stored encrypted; its type and size are checked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    name = EncryptedTextField(_("file name"))
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    blob = models.CharField(max_length=200, help_text="storage name of the encrypted content")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]

@@ -25,6 +25,7 @@ from qorgan.directory.models import Organisation, Region
 
 from . import identity, workflow
 from .models import (
+    Attachment,
     Case,
     CaseStatus,
     ConsentForm,
@@ -32,14 +33,20 @@ from .models import (
     ConsentRecord,
     NotificationKind,
     NotificationSent,
+    ObjectiveStatus,
     Person,
+    PoliceDisclosure,
+    ProtectionMeasure,
     Referral,
     ReferralEvent,
     ReferralStatus,
     RightsExplanation,
+    RouteEvent,
+    RouteStage,
     ServiceRecord,
     ServiceType,
     StatusChange,
+    SupportObjective,
 )
 from .names import person_name_key
 
@@ -367,6 +374,17 @@ def update_case_details(
             errors["perpetrator_roles"] = [f"a list of: {', '.join(PERPETRATOR_ROLES)}"]
         else:
             updates["perpetrator_roles"] = sorted(set(value))
+    if "guardianship_body" in data:
+        updates["guardianship_body"] = str(data["guardianship_body"] or "").strip()[:300]
+    if "child_support_centre" in data:
+        centre = (
+            Organisation.objects.filter(code=data["child_support_centre"]).first()
+            if data["child_support_centre"]
+            else None
+        )
+        if data["child_support_centre"] and centre is None:
+            errors["child_support_centre"] = ["unknown organisation"]
+        updates["child_support_centre"] = centre
     if "region" in data:
         region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
         if data["region"] and region is None:
@@ -738,3 +756,252 @@ def record_service(
         detail={"service": service},
     )
     return record
+
+
+@transaction.atomic
+def record_route_event(
+    *,
+    user: User,
+    case: Case,
+    stage: str,
+    country: str,
+    region: Region | None = None,
+    occurred_on: date | None = None,
+    place: str = "",
+) -> RouteEvent:
+    _require(
+        "case.edit", user, case, "only the organisation that opened the case records the route"
+    )
+    from qorgan.screening.countries import alpha2_codes
+
+    errors: dict[str, list[str]] = {}
+    if stage not in RouteStage.values:
+        errors["stage"] = [f"one of {', '.join(RouteStage.values)}"]
+    country = (country or "").upper()
+    if country not in alpha2_codes():
+        errors["country"] = ["an ISO 3166-1 alpha-2 country code"]
+    if region is not None and country != "KZ":
+        errors["region"] = ["a region of Kazakhstan goes with country KZ"]
+    if occurred_on and occurred_on > timezone.localdate():
+        errors["occurred_on"] = ["cannot be in the future"]
+    if errors:
+        raise ValidationError(errors)
+    event = RouteEvent.objects.create(
+        case=case,
+        stage=stage,
+        country=country,
+        region=region,
+        occurred_on=occurred_on,
+        place=place.strip()[:300],
+        recorded_by=user,
+    )
+    audit.record(
+        actor=user,
+        action="route_record",
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=["place"],
+        detail={"stage": stage},
+    )
+    return event
+
+
+@transaction.atomic
+def add_objective(*, user: User, case: Case, objective: str, due_on: date) -> SupportObjective:
+    _require("case.record_service", user, case, "you cannot plan support in this case")
+    if not objective.strip():
+        raise ValidationError({"objective": ["write the objective"]})
+    record = SupportObjective.objects.create(
+        case=case, objective=objective.strip()[:500], due_on=due_on, recorded_by=user
+    )
+    audit.record(
+        actor=user,
+        action="objective_add",
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=["objective"],
+    )
+    return record
+
+
+@transaction.atomic
+def set_objective_status(
+    *, user: User, objective: SupportObjective, status: str
+) -> SupportObjective:
+    _require("case.record_service", user, objective.case, "you cannot plan support in this case")
+    if status not in ObjectiveStatus.values:
+        raise ValidationError({"status": [f"one of {', '.join(ObjectiveStatus.values)}"]})
+    objective.status = status
+    objective.save(update_fields=["status"])
+    audit.record(
+        actor=user,
+        action="objective_status",
+        object_type="cases.Case",
+        object_id=objective.case_id,
+        detail={"status": status},
+    )
+    return objective
+
+
+@transaction.atomic
+def set_protection(
+    *,
+    user: User,
+    case: Case,
+    option: str,
+    explained_on: date | None = None,
+    choice: str = "undecided",
+    requested_on: date | None = None,
+    granted_on: date | None = None,
+    authority: str = "",
+) -> ProtectionMeasure:
+    """Record (or revise) one protection option: explained, the person's choice, requested, granted."""
+    _require(
+        "case.edit", user, case, "only the organisation that opened the case records protection"
+    )
+    from qorgan.knowledge.catalogue import default_catalogue
+
+    options = {e.code for e in default_catalogue().of_kind("protection_option")}
+    errors: dict[str, list[str]] = {}
+    if option not in options:
+        errors["option"] = ["one of the protection options of the catalogue"]
+    if choice not in {"undecided", "chosen", "declined"}:
+        errors["choice"] = ["undecided, chosen or declined"]
+    if granted_on and not requested_on:
+        errors["granted_on"] = ["a measure is granted after it was requested"]
+    if requested_on and choice != "chosen":
+        errors["requested_on"] = ["a measure is requested only when the person chose it"]
+    if errors:
+        raise ValidationError(errors)
+    record, _ = ProtectionMeasure.objects.update_or_create(
+        case=case,
+        option=option,
+        defaults={
+            "explained_on": explained_on,
+            "choice": choice,
+            "requested_on": requested_on,
+            "granted_on": granted_on,
+            "authority": authority.strip()[:300],
+            "updated_by": user,
+        },
+    )
+    audit.record(
+        actor=user,
+        action="protection_set",
+        object_type="cases.Case",
+        object_id=case.pk,
+        detail={"option": option, "choice": choice},
+    )
+    return record
+
+
+@transaction.atomic
+def share_with_police(
+    *, user: User, case: Case, consent: ConsentRecord, shared_on: date, summary: str
+) -> PoliceDisclosure:
+    """Information goes to the police only under the person's active consent to that."""
+    _require(
+        "case.edit", user, case, "only the organisation that opened the case shares its information"
+    )
+    if (
+        consent.case_id != case.pk
+        or consent.purpose != ConsentPurpose.SHARE_WITH_POLICE
+        or not consent.active
+    ):
+        raise ValidationError(
+            {
+                "consent": [
+                    "sharing with the police needs the person's active consent to it, recorded first"
+                ]
+            }
+        )
+    if not summary.strip():
+        raise ValidationError({"summary": ["say what was shared"]})
+    record = PoliceDisclosure.objects.create(
+        case=case,
+        consent=consent,
+        shared_on=shared_on,
+        summary=summary.strip()[:2000],
+        shared_by=user,
+    )
+    audit.record(
+        actor=user,
+        action="police_disclosure",
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=["summary"],
+    )
+    return record
+
+
+ATTACHMENT_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff_type(head: bytes) -> str | None:
+    for magic, content_type in ATTACHMENT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def add_attachment(*, user: User, case: Case, name: str, content: bytes) -> Attachment:
+    """Store a PDF, PNG or JPEG (checked by its content, not its name), encrypted."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from qorgan.core.crypto import fernet
+
+    _require("case.record_service", user, case, "you cannot add documents to this case")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if not content:
+        raise ValidationError({"file": ["the file is empty"]})
+    if len(content) > limit:
+        raise ValidationError({"file": [f"the file is larger than {limit // (1024 * 1024)} MB"]})
+    content_type = sniff_type(content[:16])
+    if content_type is None:
+        raise ValidationError({"file": ["only PDF, PNG and JPEG files are accepted"]})
+    attachment = Attachment(
+        case=case,
+        name=(name or "document").strip()[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.blob = default_storage.save(
+        f"attachments/{attachment.id}", ContentFile(fernet().encrypt(content))
+    )
+    attachment.save()
+    audit.record(
+        actor=user,
+        action="attachment_add",
+        object_type="cases.Attachment",
+        object_id=attachment.pk,
+        detail={"case": str(case.pk)},
+    )
+    return attachment
+
+
+def read_attachment(*, user: User, attachment: Attachment) -> bytes:
+    from django.core.files.storage import default_storage
+
+    from qorgan.core.crypto import fernet
+
+    _require("case.view", user, attachment.case, "you cannot see this case")
+    with default_storage.open(attachment.blob, "rb") as handle:
+        content = fernet().decrypt(handle.read())
+    audit.record(
+        actor=user,
+        action="attachment_read",
+        object_type="cases.Attachment",
+        object_id=attachment.pk,
+    )
+    return content

@@ -29,7 +29,8 @@ class Origin:
     route: str = ""
 
 
-_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("audit_origin", default=Origin())
+_NO_ORIGIN = Origin()
+_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("audit_origin", default=_NO_ORIGIN)
 
 
 @contextmanager

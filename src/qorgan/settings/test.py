@@ -20,7 +20,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
-BLIND_INDEX_KEY = "test-only-blind-index-key"  # noqa: S105
+BLIND_INDEX_KEY = "test-only-blind-index-key"
 # Fixed Fernet keys for the tests only (the second one stands for a retired key).
 FIELD_ENCRYPTION_KEYS = [
     "vW2pQ0aZcQm1nH1dWQ6oVf3bq0k8mB6cYQm3dA7X1bE=",

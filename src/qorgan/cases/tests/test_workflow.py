@@ -20,7 +20,7 @@ GIVEN = {
 
 @pytest.mark.parametrize(("source", "target"), list(itertools.product(workflow.STATUSES, repeat=2)))
 def test_every_pair(source: str, target: str) -> None:
-    transition = dict(((t.source, t.target), t) for t in workflow.TRANSITIONS).get((source, target))
+    transition = {(t.source, t.target): t for t in workflow.TRANSITIONS}.get((source, target))
     for role in ROLES:
         if transition is not None and role in transition.roles:
             assert workflow.check(source, target, role, GIVEN) is transition
