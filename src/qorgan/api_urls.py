@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from qorgan.cases import api as cases_api
 from qorgan.screening import api as screening_api
 
 
@@ -30,5 +31,23 @@ urlpatterns = [
         "screenings/<str:screening_id>/steps/<int:position>/",
         api(screening_api.PlanStepView),
         name="screening-step",
+    ),
+    path("cases/", api(cases_api.CaseListView), name="case-list"),
+    path("cases/<str:case_id>/", api(cases_api.CaseDetailView), name="case-detail"),
+    path("cases/<str:case_id>/person/", api(cases_api.CasePersonView), name="case-person"),
+    path("cases/<str:case_id>/details/", api(cases_api.CaseDetailsView), name="case-details"),
+    path(
+        "cases/<str:case_id>/transitions/",
+        api(cases_api.CaseTransitionView),
+        name="case-transition",
+    ),
+    path("cases/<str:case_id>/matches/", api(cases_api.CaseMatchesView), name="case-matches"),
+    path("cases/<str:case_id>/consents/", api(cases_api.CaseConsentView), name="case-consents"),
+    path("cases/<str:case_id>/referrals/", api(cases_api.CaseReferralView), name="case-referrals"),
+    path("referrals/", api(cases_api.ReferralListView), name="referral-list"),
+    path(
+        "referrals/<str:referral_id>/<str:action>/",
+        api(cases_api.ReferralActionView),
+        name="referral-action",
     ),
 ]

@@ -119,6 +119,16 @@ class Case(models.Model):
     information_card_issued_on = models.DateField(
         _("information card issued on"), null=True, blank=True
     )
+    # Minors (002 L979, L1020, L1030): who is involved for the child.
+    guardianship_body = models.CharField(_("guardianship body"), max_length=300, blank=True)
+    child_support_centre = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("child support centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
