@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from qorgan.core import views as core_views
+
 from . import views
 
 urlpatterns = [
@@ -17,6 +19,9 @@ urlpatterns += i18n_patterns(
     path("catalogue/", include("qorgan.knowledge.urls")),
     path("directory/", include("qorgan.directory.urls")),
     path("screening/", include("qorgan.screening.urls")),
+    path("cases/", include("qorgan.cases.urls")),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("audit/export.csv", core_views.audit_export, name="audit_export"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
