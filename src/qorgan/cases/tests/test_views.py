@@ -15,7 +15,6 @@ from django.utils import timezone
 from qorgan.cases import services
 from qorgan.cases.models import Attachment, Case, Referral
 from qorgan.core.models import AuditEvent
-from qorgan.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
