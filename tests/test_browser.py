@@ -77,3 +77,39 @@ def test_frontline_worker_fills_the_form_in_kazakh_and_sees_the_plan(
     page.locator("#step-1 button.tick").click()
     page.wait_for_selector("#step-1.done")
     assert page.locator("#step-1 .done-by").inner_text().startswith("Орындаған: ngo-worker")
+
+
+def test_case_list_and_case_page_in_three_languages(
+    page: Any, live_server: Any, make_user: Any
+) -> None:
+    from qorgan.accounts.roles import Role
+    from qorgan.cases import services
+
+    manager = make_user(username="case-manager", role=Role.CASE_MANAGER, organisation="ORG01")
+    case = services.open_case(organisation=manager.organisation, by=manager)
+    services.update_person(
+        user=manager,
+        case=case,
+        expected_version=1,
+        data={"surname": "Қасымова", "given_name": "Әсел"},
+    )
+    page.goto(live_server.url + "/kk/accounts/login/")
+    page.fill("#id_username", "case-manager")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/kk/")
+    for language in ("kk", "ru", "en"):
+        page.goto(f"{live_server.url}/{language}/cases/")
+        assert page.locator("html").get_attribute("lang") == language
+        row = page.locator("table.case-list tbody tr").first
+        assert "Қасымова Әсел" in row.inner_text()
+        row.get_by_role("link", name=case.reference).click()
+        page.wait_for_url(f"**/{language}/cases/{case.pk}/")
+        assert "Қасымова" in page.locator("#person").inner_text()
+
+    # Edit the person's data on the page: Kazakh letters survive the round trip, encrypted.
+    page.locator("#person summary").click()
+    page.fill("#id_person-patronymic", "Серікқызы")
+    page.locator("#person form.record-form button[type=submit]").click()
+    page.wait_for_selector(".messages .success")
+    assert "Серікқызы" in page.locator("#person dl").inner_text()
