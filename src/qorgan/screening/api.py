@@ -179,7 +179,7 @@ class ScreeningListView(APIView):
             return _invalid(exc)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
-        stored = selectors.screening_for(request.user, stored.id)  # type: ignore[arg-type,assignment]
+        stored = selectors.screening_for(request.user, stored.id, audited=False)  # type: ignore[arg-type,assignment]
         return Response(_screening_json(stored), status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="screenings_list", responses={200: OpenApiTypes.OBJECT})
@@ -225,7 +225,7 @@ class PlanStepView(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, screening_id: str, position: int) -> Response:
-        screening = selectors.screening_for(request.user, screening_id)  # type: ignore[arg-type]
+        screening = selectors.screening_for(request.user, screening_id, audited=False)  # type: ignore[arg-type]
         step = screening.steps.filter(position=position).first() if screening else None
         if step is None:
             raise NotFound("no such step")

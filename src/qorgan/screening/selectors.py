@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
 
 from .models import Screening
 
@@ -23,10 +24,22 @@ def screenings_for(user: User) -> QuerySet[Screening]:
     )
 
 
-def screening_for(user: User, screening_id: uuid.UUID | str) -> Screening | None:
-    """One screening the user may see, or None (also for an unknown or malformed id)."""
+def screening_for(
+    user: User, screening_id: uuid.UUID | str, *, audited: bool = True
+) -> Screening | None:
+    """One screening the user may see, or None (also for an unknown or malformed id).
+    Reading it reads the person's data (age, sex, citizenship, what was seen): audited."""
     try:
         key = uuid.UUID(str(screening_id))
     except ValueError:
         return None
-    return screenings_for(user).filter(pk=key).first()
+    screening = screenings_for(user).filter(pk=key).first()
+    if screening is not None and audited:
+        audit.record(
+            actor=user,
+            action="read",
+            object_type="screening.Screening",
+            object_id=screening.pk,
+            fields=("request", "result"),
+        )
+    return screening

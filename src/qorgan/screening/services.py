@@ -11,6 +11,7 @@ from django.utils import timezone
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.cases.services import PersonFacts, open_case
+from qorgan.core import audit
 from qorgan.directory.models import Region
 
 from .engine import FieldError, ScreeningInputError, evaluate, parse_request
@@ -73,6 +74,14 @@ def store_screening(
         result=result,
         case=case,
     )
+    audit.record(
+        actor=user,
+        action="create",
+        object_type="screening.Screening",
+        object_id=screening.pk,
+        fields=("request", "result"),
+        detail={"case": str(case.pk) if case else ""},
+    )
     PlanStep.objects.bulk_create(
         PlanStep(
             screening=screening,
@@ -97,4 +106,11 @@ def tick_plan_step(*, user: User, step: PlanStep, done: bool) -> PlanStep:
     step.done_by = user if done else None
     step.done_at = timezone.now() if done else None
     step.save(update_fields=["done", "done_by", "done_at"])
+    audit.record(
+        actor=user,
+        action="plan_step",
+        object_type="screening.Screening",
+        object_id=step.screening_id,
+        detail={"position": step.position, "done": done},
+    )
     return step

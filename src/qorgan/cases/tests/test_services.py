@@ -162,10 +162,17 @@ def test_two_simultaneous_edits_one_wins_one_is_refused(people: dict[str, Any], 
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("saved") == 1, outcomes
+    saved = outcomes.count("saved")
     stored = Case.objects.get(pk=case.pk)
-    assert stored.version == version + 1
-    assert stored.person.surname in {"A", "B"}
+    # Never both: the second edit is refused, never silently written over the first.
+    assert saved <= 1, outcomes
+    if connection.vendor == "postgresql":
+        assert saved == 1, outcomes  # row locks: one wins, the other is told
+    if saved:
+        assert stored.version == version + 1
+        assert stored.person.surname in {"A", "B"}
+    else:  # SQLite under load may lock both out: then nothing changed at all
+        assert stored.version == version
 
 
 def test_only_the_owner_edits_the_person(people: dict[str, Any], case: Any) -> None:
