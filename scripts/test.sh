@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh dev
 bash scripts/install-system-packages.sh
+# axe-core (accessibility checks injected by the browser tests), from the npm registry.
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
 export DJANGO_SETTINGS_MODULE=qorgan.settings.test
 bin=.venv/bin
 "$bin/qorgan" compiletranslations

@@ -19,15 +19,22 @@ def test_root_goes_to_kazakh_whatever_the_browser_prefers(client: Any) -> None:
     ("language", "phrase"),
     [("kk", "Кіру"), ("ru", "Войти"), ("en", "Sign in")],
 )
-def test_home_page_in_each_language(
+def test_sign_in_page_in_each_language(
     client: Any, reference_data: None, language: str, phrase: str
 ) -> None:
-    response = client.get(f"/{language}/")
+    response = client.get(f"/{language}/accounts/login/")
     assert response.status_code == 200
     body = response.content.decode()
     assert f'<html lang="{language}">' in body
     assert phrase in body
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_home_page_is_the_public_portal(client: Any, reference_data: None, language: str) -> None:
+    body = client.get(f"/{language}/").content.decode()
+    assert f'<html lang="{language}">' in body
     assert 'href="tel:11616"' in body
+    assert f'href="/{language}/accounts/login/"' in body
 
 
 def test_language_switcher_links_to_the_same_page(staff_client: Any) -> None:

@@ -5,16 +5,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qorgan.core import views as core_views
+from qorgan.portal import views as portal_views
 
 from . import views
 
 urlpatterns = [
     path("", views.root, name="root"),
+    path("m/<str:language>/", portal_views.migrant_page, name="migrant_page"),
     path("api/v1/", include(("qorgan.api_urls", "v1"), namespace="v1")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", portal_views.home, name="home"),
+    path("work/", views.work, name="work"),
+    path("", include("qorgan.portal.urls")),
     path("accounts/", include("qorgan.accounts.urls")),
     path("catalogue/", include("qorgan.knowledge.urls")),
     path("directory/", include("qorgan.directory.urls")),

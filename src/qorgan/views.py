@@ -16,6 +16,6 @@ def root(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"/{settings.LANGUAGE_CODE}/")
 
 
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
+def work(request: HttpRequest) -> HttpResponse:
+    """The staff's start page after signing in."""
     return render(request, "home.html", {"hotlines": hotlines()})

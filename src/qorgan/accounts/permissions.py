@@ -117,3 +117,17 @@ rules.add_rule("referral.complete", can_handle_persons & is_manager & receives_r
 rules.add_rule("referral.withdraw", can_handle_persons & sent_referral)
 rules.add_rule("referral.see_overdue", can_handle_persons & is_supervisor)
 rules.add_rule("audit.view", is_active_user & is_administrator)
+
+
+# --- Anonymous reports ------------------------------------------------------------------------
+
+
+@rules.predicate
+def triages_reports(user: Any) -> bool:
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and (
+        organisation.triages_reports or organisation.kind.code == "police"
+    )
+
+
+rules.add_rule("report.triage", can_handle_persons & triages_reports)

@@ -23,7 +23,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("home")
+    success_url = reverse_lazy("work")
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
         response = super().form_valid(form)

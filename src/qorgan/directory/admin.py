@@ -5,8 +5,17 @@ from .models import Duty, Organisation, Region, SubjectKind
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_kk", "kind", "region", "email", "is_help_organisation", "active")
-    list_filter = ("kind", "region", "is_help_organisation", "active")
+    list_display = (
+        "code",
+        "name_kk",
+        "kind",
+        "region",
+        "email",
+        "is_help_organisation",
+        "triages_reports",
+        "active",
+    )
+    list_filter = ("kind", "region", "is_help_organisation", "triages_reports", "active")
     search_fields = ("code", "name_kk", "name_ru", "name_en", "city_kk", "city_ru", "email")
     filter_horizontal = ("serves_regions",)
     readonly_fields = ("source_document", "source_line", "created_at", "updated_at")

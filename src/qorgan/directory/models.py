@@ -140,6 +140,13 @@ class Organisation(models.Model):
         help_text=_("Shown to the public and in action plans."),
     )
     group = models.CharField(_("group"), max_length=40, blank=True)
+    triages_reports = models.BooleanField(
+        _("triages anonymous reports"),
+        default=False,
+        help_text=_(
+            "Designated to receive the public's anonymous reports (police units always do)."
+        ),
+    )
     note_kk = models.TextField(blank=True)
     note_ru = models.TextField(blank=True)
     note_en = models.TextField(blank=True)

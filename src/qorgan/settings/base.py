@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "qorgan.accounts",
     "qorgan.screening",
     "qorgan.cases",
+    "qorgan.portal",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "work"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("QORGAN_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -151,6 +152,11 @@ DEFAULT_FROM_EMAIL = env_str("QORGAN_EMAIL_FROM", "qorgan@localhost")
 FIELD_ENCRYPTION_KEYS = env_list("QORGAN_FIELD_KEYS", [])
 # Key of the keyed hashes (blind indexes) that find a person again without decrypting.
 BLIND_INDEX_KEY = env_str("QORGAN_BLIND_INDEX_KEY")
+
+# --- Public portal ---------------------------------------------------------------------------
+# Flood limits over all reporters together: no address is looked at or kept.
+PORTAL_REPORTS_PER_MINUTE = env_int("QORGAN_REPORTS_PER_MINUTE", 30)
+PORTAL_RECEIPT_CHECKS_PER_MINUTE = env_int("QORGAN_RECEIPT_CHECKS_PER_MINUTE", 120)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,275 @@
+"""The anonymous report: receiving it without keeping anything about the reporter, the receipt
+channel, and the staff's triage."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from qorgan.accounts.models import User
+from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
+from qorgan.core.crypto import blind_index
+from qorgan.directory.models import Organisation, Region
+
+from .models import Report, ReportMessage, ReportStatus
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O, 1/I
+RECEIPT_GROUPS = 4  # 4 × 4 symbols: 80 bits
+FORM_SALT = "qorgan.portal.report-form"
+MIN_FILL_SECONDS = 3
+MAX_FORM_AGE = 2 * 60 * 60
+LIMITS = {
+    "what": 5000,
+    "place": 500,
+    "when": 200,
+    "who_at_risk": 1000,
+    "contact": 200,
+    "message": 5000,
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ReportRejected(Exception):
+    """The submission is refused without storing anything; ``code`` says why (for the message)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def issue_form_token() -> str:
+    """A signed, single-use token carried by the form: when it was shown, and a nonce."""
+    return signing.dumps({"n": secrets.token_urlsafe(12), "t": int(time.time())}, salt=FORM_SALT)
+
+
+def _check_form_token(token: str, now: float) -> None:
+    try:
+        data = signing.loads(token, salt=FORM_SALT, max_age=MAX_FORM_AGE)
+    except signing.SignatureExpired:
+        raise ReportRejected("expired") from None
+    except signing.BadSignature:
+        raise ReportRejected("invalid_form") from None
+    if now - float(data["t"]) < MIN_FILL_SECONDS:
+        raise ReportRejected("too_fast")
+    if not cache.add(f"portal:form:{data['n']}", 1, timeout=MAX_FORM_AGE):
+        raise ReportRejected("already_sent")
+
+
+def _within_global_limit(name: str, per_minute: int) -> bool:
+    """A limit over everybody together (no address is looked at or kept)."""
+    key = f"portal:rate:{name}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count <= per_minute
+
+
+def _clean(value: Any, field: str, errors: dict[str, list[str]], required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[field] = ["must be text"]
+        return ""
+    text = _CONTROL.sub("", value).strip()
+    if required and not text:
+        errors[field] = ["please describe what you saw or know"]
+    if len(text) > LIMITS[field]:
+        errors[field] = [f"at most {LIMITS[field]} characters"]
+    return text
+
+
+def new_receipt() -> str:
+    symbols = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4 * RECEIPT_GROUPS))
+    return "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))
+
+
+def _receipt_index(receipt: str) -> str:
+    normalized = re.sub(r"[^A-Z0-9]", "", receipt.upper())
+    return blind_index("receipt", normalized)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt: str
+
+
+@transaction.atomic
+def submit_report(
+    *, data: dict[str, Any], language: str, form_token: str, honeypot: str = ""
+) -> Submitted | None:
+    """Store a report. Returns None (storing nothing) for a filled honeypot, so that a bot learns
+    nothing; raises ReportRejected for a bad or reused form, ValidationError for bad content."""
+    _check_form_token(form_token, time.time())
+    if honeypot:
+        return None
+    if not _within_global_limit("reports", settings.PORTAL_REPORTS_PER_MINUTE):
+        raise ReportRejected("busy")
+    errors: dict[str, list[str]] = {}
+    what = _clean(data.get("what"), "what", errors, required=True)
+    place = _clean(data.get("place"), "place", errors)
+    when = _clean(data.get("when"), "when", errors)
+    who = _clean(data.get("who_at_risk"), "who_at_risk", errors)
+    contact = _clean(data.get("contact"), "contact", errors)
+    region = None
+    if data.get("region"):
+        region = Region.objects.filter(code=str(data["region"])).first()
+        if region is None:
+            errors["region"] = ["unknown region"]
+    if errors:
+        raise ValidationError(errors)
+    receipt = new_receipt()
+    number = (Report.objects.select_for_update().aggregate(m=Max("number"))["m"] or 0) + 1
+    report = Report.objects.create(
+        number=number,
+        receipt_index=_receipt_index(receipt),
+        received_on=timezone.localdate(),
+        language=language[:5],
+        what=what,
+        region=region,
+        place=place,
+        when=when,
+        who_at_risk=who,
+        contact=contact,
+    )
+    with audit.audit_context():  # no address, no path: nothing about the reporter
+        audit.record(
+            actor=None, action="report_received", object_type="portal.Report", object_id=report.pk
+        )
+    return Submitted(report=report, receipt=receipt)
+
+
+def find_by_receipt(receipt: str) -> Report | None:
+    if not _within_global_limit("receipt", settings.PORTAL_RECEIPT_CHECKS_PER_MINUTE):
+        raise ReportRejected("busy")
+    if not receipt or len(receipt) > 40:
+        return None
+    return Report.objects.filter(receipt_index=_receipt_index(receipt)).first()
+
+
+@transaction.atomic
+def add_from_reporter(*, receipt: str, text: str) -> Report:
+    report = find_by_receipt(receipt)
+    if report is None:
+        raise ValidationError({"receipt": ["no report has this receipt code"]})
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean(text, "message", errors, required=True)
+    if errors:
+        raise ValidationError({"message": errors["message"]})
+    ReportMessage.objects.create(
+        report=report, from_reporter=True, text=cleaned, sent_on=timezone.localdate()
+    )
+    if report.status == ReportStatus.INFO_REQUESTED:
+        report.status = (
+            ReportStatus.ASSIGNED if report.assigned_organisation_id else ReportStatus.NEW
+        )
+        report.save(update_fields=["status"])
+    with audit.audit_context():
+        audit.record(
+            actor=None, action="report_addition", object_type="portal.Report", object_id=report.pk
+        )
+    return report
+
+
+# --- Triage by staff ------------------------------------------------------------------------
+
+
+def _triage(user: User, report: Report) -> None:
+    if not allowed("report.triage", user):
+        raise PermissionDenied("your organisation does not triage reports")
+
+
+def _log(user: User, report: Report, action: str, detail: dict[str, Any] | None = None) -> None:
+    audit.record(
+        actor=user,
+        action=f"report_{action}",
+        object_type="portal.Report",
+        object_id=report.pk,
+        detail=detail or {},
+    )
+
+
+@transaction.atomic
+def assign_report(*, user: User, report: Report, organisation: Organisation) -> Report:
+    _triage(user, report)
+    if not (organisation.triages_reports or organisation.kind.code == "police"):
+        raise ValidationError({"organisation": ["this organisation does not triage reports"]})
+    report.assigned_organisation = organisation
+    if report.status in (ReportStatus.NEW, ReportStatus.INFO_REQUESTED):
+        report.status = ReportStatus.ASSIGNED
+    report.save(update_fields=["assigned_organisation", "status"])
+    _log(user, report, "assign", {"to": organisation.code})
+    return report
+
+
+@transaction.atomic
+def mark_duplicate(*, user: User, report: Report, of_number: int) -> Report:
+    _triage(user, report)
+    original = Report.objects.filter(number=of_number).exclude(pk=report.pk).first()
+    if original is None:
+        raise ValidationError({"duplicate_of": ["no other report has this number"]})
+    report.duplicate_of = original
+    report.status = ReportStatus.DUPLICATE
+    report.save(update_fields=["duplicate_of", "status"])
+    _log(user, report, "duplicate", {"of": original.number})
+    return report
+
+
+@transaction.atomic
+def request_information(*, user: User, report: Report, question: str) -> ReportMessage:
+    _triage(user, report)
+    errors: dict[str, list[str]] = {}
+    text = _clean(question, "message", errors, required=True)
+    if errors:
+        raise ValidationError({"question": errors["message"]})
+    message = ReportMessage.objects.create(
+        report=report, from_reporter=False, text=text, sent_on=timezone.localdate(), by=user
+    )
+    report.status = ReportStatus.INFO_REQUESTED
+    report.save(update_fields=["status"])
+    _log(user, report, "request_info")
+    return message
+
+
+@transaction.atomic
+def close_report(*, user: User, report: Report, note: str) -> Report:
+    _triage(user, report)
+    if not note.strip():
+        raise ValidationError({"note": ["say why the report is closed"]})
+    report.status = ReportStatus.CLOSED
+    report.closing_note = note.strip()[:300]
+    report.save(update_fields=["status", "closing_note"])
+    _log(user, report, "close")
+    return report
+
+
+@transaction.atomic
+def open_case_from_report(*, user: User, report: Report) -> Report:
+    """A case at the user's organisation, detected from the report (status detected)."""
+    from qorgan.cases.services import open_case
+
+    _triage(user, report)
+    if report.case_id:
+        raise ValidationError({"case": ["a case was already opened from this report"]})
+    if not allowed("screening.create", user) or user.organisation is None:
+        raise PermissionDenied("your role does not open cases")
+    report.case = open_case(organisation=user.organisation, by=user, region=report.region)
+    report.status = ReportStatus.CASE_OPENED
+    report.save(update_fields=["case", "status"])
+    _log(user, report, "open_case", {"case": str(report.case.pk)})
+    return report

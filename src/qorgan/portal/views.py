@@ -1,0 +1,366 @@
+"""Public pages (no account, no cookie unless a form needs one) and the triage pages for staff."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qorgan.core.i18n import active_language
+from qorgan.directory import selectors as directory
+from qorgan.directory.models import Organisation
+from qorgan.knowledge.selectors import hotlines
+
+from . import selectors, services
+from .models import ReportStatus
+
+MIGRANT_DATA = Path(__file__).resolve().parent / "data" / "migrant_languages.yaml"
+REJECTIONS = {
+    "expired": gettext_lazy("The form was open too long. Please write your report again."),
+    "invalid_form": gettext_lazy(
+        "The form could not be checked. Please reload the page and send it again."
+    ),
+    "too_fast": gettext_lazy("The form was sent too quickly. Please check it and send it again."),
+    "already_sent": gettext_lazy(
+        "This form was already sent. To add something, use your receipt code."
+    ),
+    "busy": gettext_lazy(
+        "Too many reports are arriving right now. Please try again in a minute, or call 11616."
+    ),
+}
+
+
+def _public(
+    template: str,
+    request: HttpRequest,
+    context: dict[str, Any] | None = None,
+    *,
+    no_store: bool = False,
+) -> HttpResponse:
+    response = render(request, template, {"hotlines": hotlines(), **(context or {})})
+    if no_store:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    return _public("portal/home.html", request, {"signs": selectors.entries("leaflet_sign")})
+
+
+@login_not_required
+def signs(request: HttpRequest) -> HttpResponse:
+    return _public(
+        "portal/signs.html",
+        request,
+        {"leaflet": selectors.entries("leaflet_sign"), "sop": selectors.grouped("sign")},
+    )
+
+
+@login_not_required
+def control(request: HttpRequest) -> HttpResponse:
+    return _public("portal/control.html", request, {"means": selectors.entries("control_means")})
+
+
+@login_not_required
+def safety(request: HttpRequest) -> HttpResponse:
+    return _public("portal/safety.html", request, {"groups": selectors.grouped("safety_advice")})
+
+
+@login_not_required
+def migrants(request: HttpRequest) -> HttpResponse:
+    return _public(
+        "portal/migrants.html",
+        request,
+        {"rights": selectors.entries("migrant_right"), "duties": selectors.entries("migrant_duty")},
+    )
+
+
+@login_not_required
+def what_to_do(request: HttpRequest) -> HttpResponse:
+    return _public(
+        "portal/what_to_do.html", request, {"steps": selectors.entries("action_step", ["victim"])}
+    )
+
+
+@login_not_required
+def rights(request: HttpRequest) -> HttpResponse:
+    return _public(
+        "portal/rights.html",
+        request,
+        {
+            "victim": selectors.entries("victim_right"),
+            "migrant": selectors.entries("migrant_victim_right"),
+        },
+    )
+
+
+@login_not_required
+def hotline_page(request: HttpRequest) -> HttpResponse:
+    return _public("portal/hotlines.html", request)
+
+
+@login_not_required
+def help_organisations(request: HttpRequest) -> HttpResponse:
+    region_code = request.GET.get("region", "").strip()[:8]
+    city = request.GET.get("city", "").strip()[:100]
+    region = directory.resolve_region(region_code) if region_code else None
+    orgs = [
+        o
+        for o in directory.organisations(region=region.code if region else None, query=city)
+        if o.is_help_organisation
+    ]
+    return _public(
+        "portal/help.html",
+        request,
+        {
+            "organisations": orgs,
+            "regions": directory.regions(),
+            "selected": region.code if region else "",
+            "city": city,
+        },
+    )
+
+
+def _card_context(request: HttpRequest) -> dict[str, Any]:
+    region_code = request.GET.get("region", "").strip()[:8]
+    region = directory.resolve_region(region_code) if region_code else None
+    return {
+        "regions": directory.regions(),
+        "region": region,
+        "organisations": directory.help_organisations_for_region(region.code) if region else [],
+        "steps": selectors.entries("action_step", ["victim"]),
+        "rights": selectors.entries("victim_right"),
+        "hotlines": hotlines(),
+    }
+
+
+@login_not_required
+def information_card(request: HttpRequest) -> HttpResponse:
+    return _public("portal/card.html", request, _card_context(request))
+
+
+@login_not_required
+def information_card_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string("portal/card_pdf.html", _card_context(request), request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="qorgan-information-card.pdf"'
+    return response
+
+
+@login_not_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The anonymous report form. Nothing about the sender is read or kept."""
+    errors: dict[str, list[str]] = {}
+    data: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {
+            field: request.POST.get(field, "")
+            for field in ("what", "region", "place", "when", "who_at_risk", "contact")
+        }
+        try:
+            submitted = services.submit_report(
+                data=data,
+                language=active_language(),
+                form_token=request.POST.get("form_token", ""),
+                honeypot=request.POST.get("website", ""),
+            )
+        except services.ReportRejected as exc:
+            errors = {"__all__": [str(REJECTIONS[exc.code])]}
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            receipt = (
+                submitted.receipt if submitted else services.new_receipt()
+            )  # a bot gets a code that opens nothing
+            return _public("portal/report_sent.html", request, {"receipt": receipt}, no_store=True)
+    return _public(
+        "portal/report.html",
+        request,
+        {
+            "form_token": services.issue_form_token(),
+            "errors": errors,
+            "data": data,
+            "regions": directory.regions(),
+            "limits": services.LIMITS,
+        },
+        no_store=True,
+    )
+
+
+@login_not_required
+def report_status(request: HttpRequest) -> HttpResponse:
+    """Check a report with its receipt code (sent in the form, never in the address), and add to it."""
+    context: dict[str, Any] = {"errors": {}}
+    if request.method == "POST":
+        receipt = request.POST.get("receipt", "").strip()[:40]
+        try:
+            if request.POST.get("message"):
+                services.add_from_reporter(receipt=receipt, text=request.POST["message"])
+                context["added"] = True
+            found = services.find_by_receipt(receipt)
+        except services.ReportRejected as exc:
+            context["errors"] = {"__all__": [str(REJECTIONS[exc.code])]}
+            found = None
+        except ValidationError as exc:
+            context["errors"] = exc.message_dict
+            found = None
+        if found is None and not context["errors"]:
+            context["errors"] = {
+                "receipt": [_("No report has this receipt code. Check it and try again.")]
+            }
+        context.update(
+            {
+                "report": found,
+                "receipt": receipt if found else "",
+                "statuses": dict(ReportStatus.choices),
+            }
+        )
+        if found:
+            context["questions"] = list(found.messages.all())
+    return _public("portal/report_status.html", request, context, no_store=True)
+
+
+@lru_cache(maxsize=1)
+def migrant_texts() -> dict[str, Any]:
+    return dict(yaml.safe_load(MIGRANT_DATA.read_text(encoding="utf-8")))
+
+
+@login_not_required
+def migrant_page(request: HttpRequest, language: str) -> HttpResponse:
+    """The pages migrants need most, in Uzbek, Kyrgyz or Tajik (machine-assisted, under review)."""
+    data = migrant_texts()
+    if language not in data["languages"]:
+        raise Http404
+    text = {key: value[language] for key, value in data["strings"].items()}
+    entries = {code: value[language] for code, value in data["entries"].items()}
+    sections = [
+        (
+            text["what_to_do"],
+            [
+                "victim_call_police_102",
+                "victim_call_ambulance_103",
+                "victim_keep_evidence",
+                "victim_contact_local_executive_body",
+                "victim_contact_bar_association",
+            ],
+        ),
+        (text["victim_rights"], [e.code for e in selectors.entries("victim_right")]),
+        (
+            text["migrant_victim_rights"],
+            [e.code for e in selectors.entries("migrant_victim_right")],
+        ),
+        (text["migrant_rights"], [e.code for e in selectors.entries("migrant_right")]),
+        (text["migrant_duties"], [e.code for e in selectors.entries("migrant_duty")]),
+    ]
+    context = {
+        "lang": language,
+        "t": text,
+        "sections": [
+            (title, [entries[c] for c in codes if c in entries]) for title, codes in sections
+        ],
+        "hotline_items": [
+            (h.extra.get("phone", ""), entries.get(h.code, h.text_ru)) for h in hotlines()
+        ],
+        "languages": data["languages"],
+    }
+    return render(request, "portal/migrant.html", context)
+
+
+# --- Triage (staff) -------------------------------------------------------------------------
+
+
+def triage_list(request: HttpRequest) -> HttpResponse:
+    from qorgan.accounts.permissions import allowed
+
+    if not allowed("report.triage", request.user):
+        raise PermissionDenied
+    response = render(
+        request, "portal/triage_list.html", {"reports": selectors.reports_for(request.user)[:200]}
+    )  # type: ignore[arg-type]
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def triage_detail(request: HttpRequest, number: int) -> HttpResponse:
+    from qorgan.core import audit
+
+    report_ = selectors.reports_for(request.user).filter(number=number).first()  # type: ignore[arg-type]
+    if report_ is None:
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action="read",
+        object_type="portal.Report",
+        object_id=report_.pk,
+        fields=("what", "place", "when", "who_at_risk", "contact"),
+    )
+    organisations = Organisation.objects.filter(active=True).filter(
+        triages_reports=True
+    ) | Organisation.objects.filter(active=True, kind__code="police")
+    response = render(
+        request,
+        "portal/triage_detail.html",
+        {
+            "report": report_,
+            "questions": report_.messages.all(),
+            "organisations": organisations.distinct().order_by("code"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def triage_action(request: HttpRequest, number: int, action: str) -> HttpResponse:
+    user: Any = request.user
+    report_ = selectors.reports_for(user).filter(number=number).first()
+    if report_ is None:
+        raise Http404
+    try:
+        if action == "assign":
+            organisation = Organisation.objects.filter(
+                code=request.POST.get("organisation", "")
+            ).first()
+            if organisation is None:
+                raise ValidationError({"organisation": [_("Choose an organisation.")]})
+            services.assign_report(user=user, report=report_, organisation=organisation)
+        elif action == "duplicate":
+            try:
+                of_number = int(request.POST.get("of", ""))
+            except ValueError:
+                raise ValidationError(
+                    {"duplicate_of": [_("Give the number of the earlier report.")]}
+                ) from None
+            services.mark_duplicate(user=user, report=report_, of_number=of_number)
+        elif action == "ask":
+            services.request_information(
+                user=user, report=report_, question=request.POST.get("question", "")
+            )
+        elif action == "close":
+            services.close_report(user=user, report=report_, note=request.POST.get("note", ""))
+        elif action == "case":
+            services.open_case_from_report(user=user, report=report_)
+            messages.success(request, _("A case was opened from the report."))
+            return redirect("cases:detail", case_id=report_.case_id)
+        else:
+            raise Http404
+        messages.success(request, _("The report was updated."))
+    except ValidationError as exc:
+        messages.error(
+            request, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        )
+    return redirect("portal:triage_detail", number=number)
