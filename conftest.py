@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,28 +55,15 @@ def staff_client(client: Any, make_user: Any) -> Any:
     return client
 
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
 @pytest.fixture
 def page(live_server: Any) -> Iterator[Any]:
     """A Playwright page in Debian's Chromium (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
+    from tests.conftest_browser import launch
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(playwright)
         context = browser.new_context(locale="en-US")
         page = context.new_page()
         page.set_default_timeout(15000)
