@@ -131,9 +131,24 @@ class Case(models.Model):
     )
     closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Copies kept for statistics, so that aggregates need no join with the person's table.
+    # None of them identifies anybody; outputs suppress small cells.
+    stat_sex = models.CharField(max_length=10, default="unknown", editable=False)
+    stat_age_group = models.CharField(max_length=10, default="unknown", editable=False)
+    stat_citizenship = models.CharField(max_length=10, default="unknown", editable=False)
+    detection_source = models.CharField(
+        max_length=40,
+        default="",
+        editable=False,
+        help_text="the subject kind that detected the case, or anonymous_report",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["region", "created_at"]),
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 

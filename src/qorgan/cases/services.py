@@ -125,6 +125,7 @@ def open_case(
     facts: PersonFacts | None = None,
     region: Region | None = None,
     exploitation_forms: Iterable[str] = (),
+    detection_source: str = "",
 ) -> Case:
     """Open a case at ``organisation`` (status detected). The reference is random, not a counter,
     so that it tells nothing about how many cases an organisation has."""
@@ -143,6 +144,10 @@ def open_case(
         created_by=by,
         region=region,
         exploitation_forms=list(exploitation_forms),
+        stat_sex=person.sex,
+        stat_age_group=person.age_group,
+        stat_citizenship=person.citizenship,
+        detection_source=detection_source or organisation.kind.code,
     )
     audit.record(
         actor=by, action="create", object_type="cases.Case", object_id=case.pk, fields=["person"]

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
@@ -83,13 +84,13 @@ def _clean(value: Any, field: str, errors: dict[str, list[str]], required: bool 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors[field] = ["must be text"]
+        errors[field] = [_("must be text")]
         return ""
     text = _CONTROL.sub("", value).strip()
     if required and not text:
-        errors[field] = ["please describe what you saw or know"]
+        errors[field] = [_("please write something here")]
     if len(text) > LIMITS[field]:
-        errors[field] = [f"at most {LIMITS[field]} characters"]
+        errors[field] = [_("at most %(limit)s characters") % {"limit": LIMITS[field]}]
     return text
 
 
@@ -130,7 +131,7 @@ def submit_report(
     if data.get("region"):
         region = Region.objects.filter(code=str(data["region"])).first()
         if region is None:
-            errors["region"] = ["unknown region"]
+            errors["region"] = [_("unknown region")]
     if errors:
         raise ValidationError(errors)
     receipt = new_receipt()
@@ -166,7 +167,9 @@ def find_by_receipt(receipt: str) -> Report | None:
 def add_from_reporter(*, receipt: str, text: str) -> Report:
     report = find_by_receipt(receipt)
     if report is None:
-        raise ValidationError({"receipt": ["no report has this receipt code"]})
+        raise ValidationError(
+            {"receipt": [_("No report has this receipt code. Check it and try again.")]}
+        )
     errors: dict[str, list[str]] = {}
     cleaned = _clean(text, "message", errors, required=True)
     if errors:
@@ -208,7 +211,7 @@ def _log(user: User, report: Report, action: str, detail: dict[str, Any] | None 
 def assign_report(*, user: User, report: Report, organisation: Organisation) -> Report:
     _triage(user, report)
     if not (organisation.triages_reports or organisation.kind.code == "police"):
-        raise ValidationError({"organisation": ["this organisation does not triage reports"]})
+        raise ValidationError({"organisation": [_("this organisation does not triage reports")]})
     report.assigned_organisation = organisation
     if report.status in (ReportStatus.NEW, ReportStatus.INFO_REQUESTED):
         report.status = ReportStatus.ASSIGNED
@@ -222,7 +225,7 @@ def mark_duplicate(*, user: User, report: Report, of_number: int) -> Report:
     _triage(user, report)
     original = Report.objects.filter(number=of_number).exclude(pk=report.pk).first()
     if original is None:
-        raise ValidationError({"duplicate_of": ["no other report has this number"]})
+        raise ValidationError({"duplicate_of": [_("no other report has this number")]})
     report.duplicate_of = original
     report.status = ReportStatus.DUPLICATE
     report.save(update_fields=["duplicate_of", "status"])
@@ -250,7 +253,7 @@ def request_information(*, user: User, report: Report, question: str) -> ReportM
 def close_report(*, user: User, report: Report, note: str) -> Report:
     _triage(user, report)
     if not note.strip():
-        raise ValidationError({"note": ["say why the report is closed"]})
+        raise ValidationError({"note": [_("say why the report is closed")]})
     report.status = ReportStatus.CLOSED
     report.closing_note = note.strip()[:300]
     report.save(update_fields=["status", "closing_note"])
@@ -265,10 +268,15 @@ def open_case_from_report(*, user: User, report: Report) -> Report:
 
     _triage(user, report)
     if report.case_id:
-        raise ValidationError({"case": ["a case was already opened from this report"]})
+        raise ValidationError({"case": [_("a case was already opened from this report")]})
     if not allowed("screening.create", user) or user.organisation is None:
         raise PermissionDenied("your role does not open cases")
-    report.case = open_case(organisation=user.organisation, by=user, region=report.region)
+    report.case = open_case(
+        organisation=user.organisation,
+        by=user,
+        region=report.region,
+        detection_source="anonymous_report",
+    )
     report.status = ReportStatus.CASE_OPENED
     report.save(update_fields=["case", "status"])
     _log(user, report, "open_case", {"case": str(report.case.pk)})

@@ -25,6 +25,16 @@ from qorgan.knowledge.selectors import hotlines
 from . import selectors, services
 from .models import ReportStatus
 
+FIELD_LABELS = {
+    "what": gettext_lazy("What did you see or learn?"),
+    "region": gettext_lazy("Region"),
+    "place": gettext_lazy("Where? (place, address, website)"),
+    "when": gettext_lazy("When?"),
+    "who_at_risk": gettext_lazy(
+        "Who is at risk? (for example: a woman of about 20, three workers)"
+    ),
+    "contact": gettext_lazy("How can we reach you? (optional: leave empty to stay anonymous)"),
+}
 MIGRANT_DATA = Path(__file__).resolve().parent / "data" / "migrant_languages.yaml"
 REJECTIONS = {
     "expired": gettext_lazy("The form was open too long. Please write your report again."),
@@ -181,7 +191,10 @@ def report(request: HttpRequest) -> HttpResponse:
         except services.ReportRejected as exc:
             errors = {"__all__": [str(REJECTIONS[exc.code])]}
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = {
+                str(FIELD_LABELS.get(field, field)): messages_
+                for field, messages_ in exc.message_dict.items()
+            }
         else:
             receipt = (
                 submitted.receipt if submitted else services.new_receipt()

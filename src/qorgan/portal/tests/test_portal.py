@@ -42,7 +42,7 @@ def token(age: float = 10) -> str:
     )
 
 
-def send(client: Any, **fields: Any) -> Any:
+def send(client: Any, language: str = "en", **fields: Any) -> Any:
     data = {
         "what": "Workers locked in a greenhouse, passports taken",
         "region": "KZ-19",
@@ -53,7 +53,7 @@ def send(client: Any, **fields: Any) -> Any:
         **fields,
     }
     return client.post(
-        "/ru/report/", data, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=IP
+        f"/{language}/report/", data, REMOTE_ADDR=IP, HTTP_USER_AGENT=AGENT, HTTP_X_FORWARDED_FOR=IP
     )
 
 
@@ -160,7 +160,7 @@ def test_wrong_receipt_is_a_clear_message(client: Any, reference_data: None) -> 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"what": ""}, "please describe"),
+        ({"what": ""}, "please write something here"),
         ({"what": "x" * 5001}, "at most 5000"),
         ({"region": "KZ-99"}, "unknown region"),
         ({"contact": "y" * 201}, "at most 200"),
