@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("qorgan.directory.urls")),
     path("screening/", include("qorgan.screening.urls")),
     path("cases/", include("qorgan.cases.urls")),
+    path("monitoring/", include("qorgan.monitoring.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_export, name="audit_export"),
     path("admin/", admin.site.urls),

@@ -131,3 +131,18 @@ def triages_reports(user: Any) -> bool:
 
 
 rules.add_rule("report.triage", can_handle_persons & triages_reports)
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_coordinator(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.COORDINATOR
+
+
+rules.add_rule("stats.view", is_active_user & (is_coordinator | is_supervisor | is_administrator))
+rules.add_rule("prevention.record", is_active_user & has_organisation & ~is_administrator)
+rules.add_rule("migration.record", is_active_user & is_coordinator)
+rules.add_rule("opendata.release", is_active_user & is_coordinator)
+rules.add_rule("cases.export", can_handle_persons & is_supervisor)

@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
+from qorgan.accounts.roles import Role
 from qorgan.core import audit
 from qorgan.core.crypto import blind_index
 from qorgan.directory.models import Organisation, Region
@@ -85,10 +87,57 @@ def _require(rule: str, user: User, obj: Any, message: str) -> None:
         raise _deny(message)
 
 
+def _one_of(values: Iterable[str]) -> str:
+    return _("one of %(values)s") % {"values": ", ".join(values)}
+
+
+def _date_of_birth_error(message: str) -> str:
+    """``identity`` is pure (no Django) and raises English messages: translate the known ones."""
+    known = {
+        "write the date of birth as YYYY-MM-DD, or YYYY if only the year is known": _(
+            "write the date of birth as YYYY-MM-DD, or YYYY if only the year is known"
+        ),
+        "this date of birth does not exist": _("this date of birth does not exist"),
+        "the date of birth must be in the past and not more than 130 years ago": _(
+            "the date of birth must be in the past and not more than 130 years ago"
+        ),
+    }
+    return known.get(message, message)
+
+
+def _status_label(status: str) -> str:
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
+def _transition_message(error: workflow.TransitionError) -> str:
+    """The workflow's refusal in the user's language, with status and field labels."""
+    if error.kind == workflow.TransitionError.UNKNOWN_STATUS:
+        return _("unknown status “%(status)s”") % {"status": error.target}
+    source, target = _status_label(error.source), _status_label(error.target)
+    if error.kind == workflow.TransitionError.NO_SUCH_TRANSITION:
+        return _(
+            "a case cannot go from %(source)s to %(target)s; from %(source)s it can go to: "
+            "%(allowed)s"
+        ) % {
+            "source": source,
+            "target": target,
+            "allowed": ", ".join(_status_label(s) for s in error.allowed) or _("nowhere"),
+        }
+    if error.kind == workflow.TransitionError.ROLE_NOT_ALLOWED:
+        role = str(Role(error.role).label) if error.role in Role.values else error.role
+        return _("your role (%(role)s) may not move a case from %(source)s to %(target)s") % {
+            "role": role,
+            "source": source,
+            "target": target,
+        }
+    fields = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in error.missing)
+    return _("moving a case to %(target)s needs: %(fields)s") % {"target": target, "fields": fields}
+
+
 def _new_reference() -> str:
     year = timezone.now().year
     while True:
-        reference = f"Q{year}-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+        reference = f"Q{year}-" + "".join(secrets.choice(_ALPHABET) for _position in range(6))
         if not Case.objects.filter(reference=reference).exists():
             return reference
 
@@ -101,8 +150,12 @@ def _bump_version(case: Case, expected_version: int) -> None:
     if not updated:
         current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
         raise ConcurrentEditError(
-            f"case {case.reference} was changed by someone else (you edited version {expected_version}, "
-            f"it is now version {current}); nothing was saved: reload the case and apply your change again"
+            _(
+                "case %(reference)s was changed by someone else (you edited version %(edited)s, "
+                "it is now version %(current)s); nothing was saved: reload the case and apply "
+                "your change again"
+            )
+            % {"reference": case.reference, "edited": expected_version, "current": current}
         )
     case.version = expected_version + 1
 
@@ -162,7 +215,7 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
         if field in data:
             value = str(data[field] or "").strip()
             if len(value) > 300:
-                errors[field] = "at most 300 characters"
+                errors[field] = _("at most 300 characters")
             cleaned[field] = value
     if "date_of_birth" in data:
         value = str(data["date_of_birth"] or "").strip()
@@ -170,21 +223,21 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
             try:
                 identity.parse_date_of_birth(value, today)
             except ValueError as exc:
-                errors["date_of_birth"] = str(exc)
+                errors["date_of_birth"] = _date_of_birth_error(str(exc))
         cleaned["date_of_birth"] = value
     if "iin" in data:
         value = str(data["iin"] or "").strip()
         if value and not identity.iin_is_valid(value):
-            errors["iin"] = "an IIN has 12 digits and a valid check digit"
+            errors["iin"] = _("an IIN has 12 digits and a valid check digit")
         cleaned["iin"] = value
     if "passport_number" in data:
         value = identity.normalize_passport(str(data["passport_number"] or ""))
         if value and not identity.PASSPORT_RE.match(value):
-            errors["passport_number"] = "5 to 20 Latin letters and digits"
+            errors["passport_number"] = _("5 to 20 Latin letters and digits")
         cleaned["passport_number"] = value
     if "sex" in data:
         if data["sex"] not in {"female", "male", "unknown"}:
-            errors["sex"] = "female, male or unknown"
+            errors["sex"] = _("female, male or unknown")
         cleaned["sex"] = data["sex"]
     if "citizenship" in data:
         from qorgan.screening.countries import alpha2_codes
@@ -192,15 +245,15 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
         value = str(data["citizenship"] or "unknown").strip()
         value = value.upper() if value not in {"stateless", "unknown"} else value
         if value not in {"stateless", "unknown"} and value not in alpha2_codes():
-            errors["citizenship"] = "KZ, an ISO 3166-1 alpha-2 code, stateless or unknown"
+            errors["citizenship"] = _("KZ, an ISO 3166-1 alpha-2 code, stateless or unknown")
         cleaned["citizenship"] = value
     if "minor_presumed" in data:
         if not isinstance(data["minor_presumed"], bool):
-            errors["minor_presumed"] = "true or false"
+            errors["minor_presumed"] = _("true or false")
         cleaned["minor_presumed"] = data["minor_presumed"]
     unknown = set(data) - set(cleaned) - set(errors)
     for field in sorted(unknown):
-        errors[field] = "unknown field"
+        errors[field] = _("unknown field")
     return cleaned, errors
 
 
@@ -211,7 +264,7 @@ def update_person(*, user: User, case: Case, expected_version: int, data: dict[s
         "case.edit",
         user,
         case,
-        "only the organisation that opened the case edits the person's data",
+        _("only the organisation that opened the case edits the person's data"),
     )
     today = timezone.localdate()
     cleaned, errors = _clean_person(data, today)
@@ -255,7 +308,7 @@ class PossibleMatch:
 def possible_matches(*, user: User, case: Case) -> list[PossibleMatch]:
     """Organisations holding a case about the same person (same IIN, passport, or name and date
     of birth in any script) that the user cannot see. Only who to contact, never their data."""
-    _require("case.view", user, case, "you cannot see this case")
+    _require("case.view", user, case, _("you cannot see this case"))
     person = case.person
     found: dict[int, set[str]] = {}
     for field, label in (
@@ -302,7 +355,7 @@ def change_status(
     closure_reason: str = "",
 ) -> Case:
     _require(
-        "case.edit", user, case, "only the organisation that opened the case changes its status"
+        "case.edit", user, case, _("only the organisation that opened the case changes its status")
     )
     case = Case.objects.select_for_update().get(pk=case.pk)
     given = {
@@ -314,7 +367,7 @@ def change_status(
     try:
         workflow.check(case.status, target, user.role, given)
     except workflow.TransitionError as exc:
-        raise ValidationError({"status": [str(exc)]}) from None
+        raise ValidationError({"status": [_transition_message(exc)]}) from None
     _bump_version(case, expected_version)
     previous = case.status
     case.status = target
@@ -354,7 +407,7 @@ def update_case_details(
     *, user: User, case: Case, expected_version: int, data: dict[str, Any]
 ) -> Case:
     """The ERDR number and date, forms of exploitation, perpetrators' roles, region."""
-    _require("case.edit", user, case, "only the organisation that opened the case edits it")
+    _require("case.edit", user, case, _("only the organisation that opened the case edits it"))
     from qorgan.knowledge.catalogue import default_catalogue
 
     errors: dict[str, list[str]] = {}
@@ -363,20 +416,24 @@ def update_case_details(
     if "erdr_number" in data:
         value = str(data["erdr_number"] or "").strip()
         if len(value) > 40:
-            errors["erdr_number"] = ["at most 40 characters"]
+            errors["erdr_number"] = [_("at most 40 characters")]
         updates["erdr_number"] = value
     if "erdr_date" in data:
         updates["erdr_date"] = _date_or_error(data["erdr_date"], "erdr_date", errors)
     if "exploitation_forms" in data:
         value = data["exploitation_forms"]
         if not isinstance(value, list) or any(code not in forms for code in value):
-            errors["exploitation_forms"] = [f"a list of: {', '.join(sorted(forms))}"]
+            errors["exploitation_forms"] = [
+                _("a list of: %(values)s") % {"values": ", ".join(sorted(forms))}
+            ]
         else:
             updates["exploitation_forms"] = sorted(set(value))
     if "perpetrator_roles" in data:
         value = data["perpetrator_roles"]
         if not isinstance(value, list) or any(code not in PERPETRATOR_ROLES for code in value):
-            errors["perpetrator_roles"] = [f"a list of: {', '.join(PERPETRATOR_ROLES)}"]
+            errors["perpetrator_roles"] = [
+                _("a list of: %(values)s") % {"values": ", ".join(PERPETRATOR_ROLES)}
+            ]
         else:
             updates["perpetrator_roles"] = sorted(set(value))
     if "guardianship_body" in data:
@@ -388,16 +445,16 @@ def update_case_details(
             else None
         )
         if data["child_support_centre"] and centre is None:
-            errors["child_support_centre"] = ["unknown organisation"]
+            errors["child_support_centre"] = [_("unknown organisation")]
         updates["child_support_centre"] = centre
     if "region" in data:
         region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
         if data["region"] and region is None:
-            errors["region"] = ["unknown ISO 3166-2:KZ region"]
+            errors["region"] = [_("unknown ISO 3166-2:KZ region")]
         updates["region"] = region
     unknown = set(data) - set(updates) - set(errors)
     for field in sorted(unknown):
-        errors[field] = ["unknown field"]
+        errors[field] = [_("unknown field")]
     if errors:
         raise ValidationError(errors)
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -419,10 +476,10 @@ def _date_or_error(value: Any, field: str, errors: dict[str, list[str]]) -> date
     try:
         parsed = date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = ["a date as YYYY-MM-DD"]
+        errors[field] = [_("a date as YYYY-MM-DD")]
         return None
     if parsed > timezone.localdate():
-        errors[field] = ["cannot be in the future"]
+        errors[field] = [_("cannot be in the future")]
     return parsed
 
 
@@ -439,14 +496,16 @@ def record_consent(
     given_on: date,
     recipient: Organisation | None = None,
 ) -> ConsentRecord:
-    _require("case.edit", user, case, "only the organisation that opened the case records consent")
+    _require(
+        "case.edit", user, case, _("only the organisation that opened the case records consent")
+    )
     errors: dict[str, list[str]] = {}
     if purpose not in ConsentPurpose.values:
-        errors["purpose"] = [f"one of {', '.join(ConsentPurpose.values)}"]
+        errors["purpose"] = [_one_of(ConsentPurpose.values)]
     if form not in ConsentForm.values:
-        errors["form"] = [f"one of {', '.join(ConsentForm.values)}"]
+        errors["form"] = [_one_of(ConsentForm.values)]
     if given_on > timezone.localdate():
-        errors["given_on"] = ["cannot be in the future"]
+        errors["given_on"] = [_("cannot be in the future")]
     if errors:
         raise ValidationError(errors)
     consent = ConsentRecord.objects.create(
@@ -478,10 +537,10 @@ def withdraw_consent(*, user: User, consent: ConsentRecord, withdrawn_on: date) 
         "case.edit",
         user,
         consent.case,
-        "only the organisation that opened the case records consent",
+        _("only the organisation that opened the case records consent"),
     )
     if consent.withdrawn_on:
-        raise ValidationError({"withdrawn_on": ["this consent was already withdrawn"]})
+        raise ValidationError({"withdrawn_on": [_("this consent was already withdrawn")]})
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
     audit.record(
@@ -526,21 +585,23 @@ def send_referral(
 ) -> Referral:
     """Refer the case to another organisation: with the person's recorded consent to referral
     (to that organisation or to none in particular), or a supervisor's recorded override."""
-    _require("referral.send", user, case, "only the organisation that opened the case refers it")
+    _require("referral.send", user, case, _("only the organisation that opened the case refers it"))
     errors: dict[str, list[str]] = {}
     services = list(dict.fromkeys(services))
     if not services or any(s not in ServiceType.values for s in services):
-        errors["services"] = [f"one or more of {', '.join(ServiceType.values)}"]
+        errors["services"] = [
+            _("one or more of %(values)s") % {"values": ", ".join(ServiceType.values)}
+        ]
     if to_organisation.pk == case.organisation_id:
-        errors["to_organisation"] = ["a case is referred to another organisation"]
+        errors["to_organisation"] = [_("a case is referred to another organisation")]
     elif not to_organisation.active or not may_receive_referrals(to_organisation):
         errors["to_organisation"] = [
-            "this organisation does not receive referrals (no protection duty in the SOP)"
+            _("this organisation does not receive referrals (no protection duty in the SOP)")
         ]
     if due_on < timezone.localdate():
-        errors["due_on"] = ["the answer cannot be due in the past"]
+        errors["due_on"] = [_("the answer cannot be due in the past")]
     if case.status == CaseStatus.CLOSED:
-        errors["case"] = ["the case is closed"]
+        errors["case"] = [_("the case is closed")]
     override_by = None
     if consent is not None:
         if (
@@ -549,17 +610,19 @@ def send_referral(
             or not consent.active
         ):
             errors["consent"] = [
-                "the consent must be the person's active consent to referral in this case"
+                _("the consent must be the person's active consent to referral in this case")
             ]
         elif consent.recipient_id not in (None, to_organisation.pk):
-            errors["consent"] = ["the person consented to referral to another organisation"]
+            errors["consent"] = [_("the person consented to referral to another organisation")]
     elif override_reason.strip():
         if not allowed("referral.override_consent", user, case):
             raise _deny("only a supervisor may refer without the person's consent")
         override_by = user
     else:
         errors["consent"] = [
-            "a referral needs the person's consent to referral (record it first) or a supervisor's override with a reason"
+            _(
+                "a referral needs the person's consent to referral (record it first) or a supervisor's override with a reason"
+            )
         ]
     if errors:
         raise ValidationError(errors)
@@ -600,15 +663,20 @@ def respond_to_referral(
         "referral.respond",
         user,
         referral,
-        "only a case manager or supervisor of the receiving organisation answers",
+        _("only a case manager or supervisor of the receiving organisation answers"),
     )
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(
-            {"status": [f"this referral is {referral.status}, not waiting for an answer"]}
+            {
+                "status": [
+                    _("this referral is %(status)s, not waiting for an answer")
+                    % {"status": ReferralStatus(referral.status).label}
+                ]
+            }
         )
     if not accept and not reason.strip():
-        raise ValidationError({"reason": ["say why the referral is declined"]})
+        raise ValidationError({"reason": [_("say why the referral is declined")]})
     referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
     referral.responded_at = timezone.now()
     referral.decline_reason = "" if accept else reason.strip()[:500]
@@ -623,15 +691,20 @@ def complete_referral(*, user: User, referral: Referral, outcome: str) -> Referr
         "referral.complete",
         user,
         referral,
-        "only a case manager or supervisor of the receiving organisation completes it",
+        _("only a case manager or supervisor of the receiving organisation completes it"),
     )
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError(
-            {"status": [f"only an accepted referral is completed; this one is {referral.status}"]}
+            {
+                "status": [
+                    _("only an accepted referral is completed; this one is %(status)s")
+                    % {"status": ReferralStatus(referral.status).label}
+                ]
+            }
         )
     if not outcome.strip():
-        raise ValidationError({"outcome": ["record the outcome"]})
+        raise ValidationError({"outcome": [_("record the outcome")]})
     referral.status = ReferralStatus.COMPLETED
     referral.outcome = outcome.strip()[:500]
     referral.completed_at = timezone.now()
@@ -643,19 +716,23 @@ def complete_referral(*, user: User, referral: Referral, outcome: str) -> Referr
 @transaction.atomic
 def withdraw_referral(*, user: User, referral: Referral, reason: str) -> Referral:
     _require(
-        "referral.withdraw", user, referral, "only the referring organisation withdraws a referral"
+        "referral.withdraw",
+        user,
+        referral,
+        _("only the referring organisation withdraws a referral"),
     )
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(
             {
                 "status": [
-                    f"only a referral waiting for an answer is withdrawn; this one is {referral.status}"
+                    _("only a referral waiting for an answer is withdrawn; this one is %(status)s")
+                    % {"status": ReferralStatus(referral.status).label}
                 ]
             }
         )
     if not reason.strip():
-        raise ValidationError({"reason": ["say why the referral is withdrawn"]})
+        raise ValidationError({"reason": [_("say why the referral is withdrawn")]})
     referral.status = ReferralStatus.WITHDRAWN
     referral.save(update_fields=["status"])
     _referral_event(referral, "withdrawn", user, reason)
@@ -670,12 +747,15 @@ def record_notification(
     *, user: User, case: Case, kind: str, sent_on: date, reference: str = ""
 ) -> NotificationSent:
     _require(
-        "case.edit", user, case, "only the organisation that opened the case records notifications"
+        "case.edit",
+        user,
+        case,
+        _("only the organisation that opened the case records notifications"),
     )
     if kind not in NotificationKind.values:
-        raise ValidationError({"kind": [f"one of {', '.join(NotificationKind.values)}"]})
+        raise ValidationError({"kind": [_one_of(NotificationKind.values)]})
     if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": ["cannot be in the future"]})
+        raise ValidationError({"sent_on": [_("cannot be in the future")]})
     record = NotificationSent.objects.create(
         case=case, kind=kind, sent_on=sent_on, reference=reference.strip()[:100], recorded_by=user
     )
@@ -693,7 +773,7 @@ def record_notification(
 def record_rights_explained(
     *, user: User, case: Case, rights: Iterable[str], explained_on: date, language: str
 ) -> RightsExplanation:
-    _require("case.edit", user, case, "only the organisation that opened the case records this")
+    _require("case.edit", user, case, _("only the organisation that opened the case records this"))
     from qorgan.knowledge.catalogue import default_catalogue
 
     catalogue = default_catalogue()
@@ -703,10 +783,10 @@ def record_rights_explained(
     rights = list(dict.fromkeys(rights))
     if not rights or any(code not in known for code in rights):
         raise ValidationError(
-            {"rights": ["one or more codes of the victims' and migrant victims' rights"]}
+            {"rights": [_("one or more codes of the victims' and migrant victims' rights")]}
         )
     if not language.strip():
-        raise ValidationError({"language": ["the language the rights were explained in"]})
+        raise ValidationError({"language": [_("the language the rights were explained in")]})
     record = RightsExplanation.objects.create(
         case=case,
         rights=rights,
@@ -736,12 +816,12 @@ def record_service(
     outcome: str = "",
 ) -> ServiceRecord:
     """Services delivered: the owner and any organisation that accepted a referral record them."""
-    _require("case.record_service", user, case, "you cannot record services in this case")
+    _require("case.record_service", user, case, _("you cannot record services in this case"))
     errors: dict[str, list[str]] = {}
     if service not in ServiceType.values:
-        errors["service"] = [f"one of {', '.join(ServiceType.values)}"]
+        errors["service"] = [_one_of(ServiceType.values)]
     if ended_on and ended_on < started_on:
-        errors["ended_on"] = ["cannot be before the start"]
+        errors["ended_on"] = [_("cannot be before the start")]
     if errors:
         raise ValidationError(errors)
     record = ServiceRecord.objects.create(
@@ -775,20 +855,20 @@ def record_route_event(
     place: str = "",
 ) -> RouteEvent:
     _require(
-        "case.edit", user, case, "only the organisation that opened the case records the route"
+        "case.edit", user, case, _("only the organisation that opened the case records the route")
     )
     from qorgan.screening.countries import alpha2_codes
 
     errors: dict[str, list[str]] = {}
     if stage not in RouteStage.values:
-        errors["stage"] = [f"one of {', '.join(RouteStage.values)}"]
+        errors["stage"] = [_one_of(RouteStage.values)]
     country = (country or "").upper()
     if country not in alpha2_codes():
-        errors["country"] = ["an ISO 3166-1 alpha-2 country code"]
+        errors["country"] = [_("an ISO 3166-1 alpha-2 country code")]
     if region is not None and country != "KZ":
-        errors["region"] = ["a region of Kazakhstan goes with country KZ"]
+        errors["region"] = [_("a region of Kazakhstan goes with country KZ")]
     if occurred_on and occurred_on > timezone.localdate():
-        errors["occurred_on"] = ["cannot be in the future"]
+        errors["occurred_on"] = [_("cannot be in the future")]
     if errors:
         raise ValidationError(errors)
     event = RouteEvent.objects.create(
@@ -813,9 +893,9 @@ def record_route_event(
 
 @transaction.atomic
 def add_objective(*, user: User, case: Case, objective: str, due_on: date) -> SupportObjective:
-    _require("case.record_service", user, case, "you cannot plan support in this case")
+    _require("case.record_service", user, case, _("you cannot plan support in this case"))
     if not objective.strip():
-        raise ValidationError({"objective": ["write the objective"]})
+        raise ValidationError({"objective": [_("write the objective")]})
     record = SupportObjective.objects.create(
         case=case, objective=objective.strip()[:500], due_on=due_on, recorded_by=user
     )
@@ -833,9 +913,9 @@ def add_objective(*, user: User, case: Case, objective: str, due_on: date) -> Su
 def set_objective_status(
     *, user: User, objective: SupportObjective, status: str
 ) -> SupportObjective:
-    _require("case.record_service", user, objective.case, "you cannot plan support in this case")
+    _require("case.record_service", user, objective.case, _("you cannot plan support in this case"))
     if status not in ObjectiveStatus.values:
-        raise ValidationError({"status": [f"one of {', '.join(ObjectiveStatus.values)}"]})
+        raise ValidationError({"status": [_one_of(ObjectiveStatus.values)]})
     objective.status = status
     objective.save(update_fields=["status"])
     audit.record(
@@ -862,23 +942,23 @@ def set_protection(
 ) -> ProtectionMeasure:
     """Record (or revise) one protection option: explained, the person's choice, requested, granted."""
     _require(
-        "case.edit", user, case, "only the organisation that opened the case records protection"
+        "case.edit", user, case, _("only the organisation that opened the case records protection")
     )
     from qorgan.knowledge.catalogue import default_catalogue
 
     options = {e.code for e in default_catalogue().of_kind("protection_option")}
     errors: dict[str, list[str]] = {}
     if option not in options:
-        errors["option"] = ["one of the protection options of the catalogue"]
+        errors["option"] = [_("one of the protection options of the catalogue")]
     if choice not in {"undecided", "chosen", "declined"}:
-        errors["choice"] = ["undecided, chosen or declined"]
+        errors["choice"] = [_("undecided, chosen or declined")]
     if granted_on and not requested_on:
-        errors["granted_on"] = ["a measure is granted after it was requested"]
+        errors["granted_on"] = [_("a measure is granted after it was requested")]
     if requested_on and choice != "chosen":
-        errors["requested_on"] = ["a measure is requested only when the person chose it"]
+        errors["requested_on"] = [_("a measure is requested only when the person chose it")]
     if errors:
         raise ValidationError(errors)
-    record, _ = ProtectionMeasure.objects.update_or_create(
+    record, _created = ProtectionMeasure.objects.update_or_create(
         case=case,
         option=option,
         defaults={
@@ -906,7 +986,10 @@ def share_with_police(
 ) -> PoliceDisclosure:
     """Information goes to the police only under the person's active consent to that."""
     _require(
-        "case.edit", user, case, "only the organisation that opened the case shares its information"
+        "case.edit",
+        user,
+        case,
+        _("only the organisation that opened the case shares its information"),
     )
     if (
         consent.case_id != case.pk
@@ -916,12 +999,14 @@ def share_with_police(
         raise ValidationError(
             {
                 "consent": [
-                    "sharing with the police needs the person's active consent to it, recorded first"
+                    _(
+                        "sharing with the police needs the person's active consent to it, recorded first"
+                    )
                 ]
             }
         )
     if not summary.strip():
-        raise ValidationError({"summary": ["say what was shared"]})
+        raise ValidationError({"summary": [_("say what was shared")]})
     record = PoliceDisclosure.objects.create(
         case=case,
         consent=consent,
@@ -967,12 +1052,19 @@ def add_attachment(*, user: User, case: Case, name: str, content: bytes) -> Atta
     _require("case.record_service", user, case, "you cannot add documents to this case")
     limit = settings.ATTACHMENT_MAX_BYTES
     if not content:
-        raise ValidationError({"file": ["the file is empty"]})
+        raise ValidationError({"file": [_("the file is empty")]})
     if len(content) > limit:
-        raise ValidationError({"file": [f"the file is larger than {limit // (1024 * 1024)} MB"]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("the file is larger than %(megabytes)d MB")
+                    % {"megabytes": limit // (1024 * 1024)}
+                ]
+            }
+        )
     content_type = sniff_type(content[:16])
     if content_type is None:
-        raise ValidationError({"file": ["only PDF, PNG and JPEG files are accepted"]})
+        raise ValidationError({"file": [_("only PDF, PNG and JPEG files are accepted")]})
     attachment = Attachment(
         case=case,
         name=(name or "document").strip()[:200],
@@ -1000,7 +1092,7 @@ def read_attachment(*, user: User, attachment: Attachment) -> bytes:
 
     from qorgan.core.crypto import fernet
 
-    _require("case.view", user, attachment.case, "you cannot see this case")
+    _require("case.view", user, attachment.case, _("you cannot see this case"))
     with default_storage.open(attachment.blob, "rb") as handle:
         content = fernet().decrypt(handle.read())
     audit.record(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 DETECTED = "detected"
 REFERRED = "referred"
@@ -80,17 +82,77 @@ _BY_PAIR: Mapping[tuple[str, str], Transition] = {(t.source, t.target): t for t 
 
 
 class TransitionError(ValueError):
-    """The transition does not exist, the role may not make it, or data it needs is missing."""
+    """The transition does not exist, the role may not make it, or data it needs is missing.
+
+    Carries structured data so that callers with i18n (the services) can build the message in
+    the user's language; ``str()`` stays an English sentence for logs and the pure tests.
+    ``kind`` is one of ``unknown_status``, ``no_such_transition``, ``role_not_allowed``,
+    ``missing_data``.
+    """
+
+    UNKNOWN_STATUS = "unknown_status"
+    NO_SUCH_TRANSITION = "no_such_transition"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    MISSING_DATA = "missing_data"
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        source: str,
+        target: str,
+        role: str = "",
+        allowed: tuple[str, ...] = (),
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        self.kind = kind
+        self.source = source
+        self.target = target
+        self.role = role
+        self.allowed = allowed
+        self.missing = missing
+        super().__init__(self._english())
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keyword-only arguments: pickle by the fields
+        return (
+            partial(
+                TransitionError,
+                self.kind,
+                source=self.source,
+                target=self.target,
+                role=self.role,
+                allowed=self.allowed,
+                missing=self.missing,
+            ),
+            (),
+        )
+
+    def _english(self) -> str:
+        if self.kind == self.UNKNOWN_STATUS:
+            return f"unknown status {self.target!r}"
+        if self.kind == self.NO_SUCH_TRANSITION:
+            allowed = ", ".join(self.allowed) or "none"
+            return (
+                f"a case cannot go from {self.source} to {self.target}; "
+                f"from {self.source} it can go to: {allowed}"
+            )
+        if self.kind == self.ROLE_NOT_ALLOWED:
+            return (
+                f"your role ({self.role}) may not move a case from {self.source} to {self.target}"
+            )
+        return f"moving a case to {self.target} needs: {', '.join(self.missing)}"
 
 
 def transition_for(source: str, target: str) -> Transition:
     if target not in STATUSES:
-        raise TransitionError(f"unknown status {target!r}")
+        raise TransitionError(TransitionError.UNKNOWN_STATUS, source=source, target=target)
     transition = _BY_PAIR.get((source, target))
     if transition is None:
-        allowed = ", ".join(t.target for t in TRANSITIONS if t.source == source) or "none"
         raise TransitionError(
-            f"a case cannot go from {source} to {target}; from {source} it can go to: {allowed}"
+            TransitionError.NO_SUCH_TRANSITION,
+            source=source,
+            target=target,
+            allowed=tuple(t.target for t in TRANSITIONS if t.source == source),
         )
     return transition
 
@@ -98,10 +160,14 @@ def transition_for(source: str, target: str) -> Transition:
 def check(source: str, target: str, role: str, given: Mapping[str, object]) -> Transition:
     transition = transition_for(source, target)
     if role not in transition.roles:
-        raise TransitionError(f"your role ({role}) may not move a case from {source} to {target}")
-    missing = [field for field in transition.requires if not given.get(field)]
+        raise TransitionError(
+            TransitionError.ROLE_NOT_ALLOWED, source=source, target=target, role=role
+        )
+    missing = tuple(field for field in transition.requires if not given.get(field))
     if missing:
-        raise TransitionError(f"moving a case to {target} needs: {', '.join(missing)}")
+        raise TransitionError(
+            TransitionError.MISSING_DATA, source=source, target=target, role=role, missing=missing
+        )
     return transition
 
 

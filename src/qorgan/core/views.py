@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,14 +13,7 @@ from django.shortcuts import render
 
 from .audit import record, verify_chain
 from .models import AuditEvent
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from .spreadsheet import spreadsheet_safe
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:

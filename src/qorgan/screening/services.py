@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
@@ -28,10 +29,10 @@ def store_screening(
     given, must be its kind. A screening with at least one sign opens a case (002 L951).
     """
     if not allowed("screening.create", user):
-        raise PermissionDenied("your role does not record screenings")
+        raise PermissionDenied(_("your role does not record screenings"))
     organisation = user.organisation
     if organisation is None:  # excluded by the rule; kept for the type checker
-        raise PermissionDenied("you belong to no organisation")
+        raise PermissionDenied(_("you belong to no organisation"))
     kind = organisation.kind.code
     if isinstance(data, dict):
         data = dict(data)
@@ -41,7 +42,8 @@ def store_screening(
                 [
                     FieldError(
                         "screened_by",
-                        f"must be {kind!r}, the kind of your organisation, not {given!r}",
+                        _("must be “%(kind)s”, the kind of your organisation, not “%(given)s”")
+                        % {"kind": kind, "given": given},
                     )
                 ]
             )
@@ -101,7 +103,7 @@ def tick_plan_step(*, user: User, step: PlanStep, done: bool) -> PlanStep:
     """Mark a step of the plan done (who, when) or not done again."""
     step = PlanStep.objects.select_for_update().select_related("screening").get(pk=step.pk)
     if not allowed("screening.tick_step", user, step):
-        raise PermissionDenied("this plan belongs to another organisation")
+        raise PermissionDenied(_("this plan belongs to another organisation"))
     step.done = done
     step.done_by = user if done else None
     step.done_at = timezone.now() if done else None

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "qorgan.screening",
     "qorgan.cases",
     "qorgan.portal",
+    "qorgan.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,13 @@ BLIND_INDEX_KEY = env_str("QORGAN_BLIND_INDEX_KEY")
 # Flood limits over all reporters together: no address is looked at or kept.
 PORTAL_REPORTS_PER_MINUTE = env_int("QORGAN_REPORTS_PER_MINUTE", 30)
 PORTAL_RECEIPT_CHECKS_PER_MINUTE = env_int("QORGAN_RECEIPT_CHECKS_PER_MINUTE", 120)
+
+# --- Statistics ------------------------------------------------------------------------------
+# Cells smaller than this are suppressed in every statistical output.
+STATISTICS_MIN_CELL = env_int("QORGAN_STATISTICS_MIN_CELL", 5)
+OPEN_DATA_K = env_int("QORGAN_OPEN_DATA_K", 10)
+# The privacy budget of the synthetic open data (pac-synth), per release.
+OPEN_DATA_EPSILON = float(env_str("QORGAN_OPEN_DATA_EPSILON", "1.0"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from qorgan.accounts.roles import Role
 from qorgan.cases.services import open_case
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The services' messages are translated; the tests read them in English (the default
+    language of an installation is Kazakh). A test may still activate another language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qorgan.cases import selectors, services
 from qorgan.cases.models import Case, ReferralStatus, StatusChange
@@ -267,8 +267,30 @@ def test_invalid_transition_is_refused_with_a_clear_message(
             expected_version=case.version,
             target="reintegrated",
         )
-    assert "cannot go from detected to reintegrated" in caught.value.message_dict["status"][0]
+    assert "cannot go from Detected to Reintegrated" in caught.value.message_dict["status"][0]
     assert Case.objects.get(pk=case.pk).status == "detected"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", "Іс «Анықталды» күйінен «Қайта интеграцияланды» күйіне өте алмайды"),
+        ("ru", "Дело не может перейти из статуса «Выявлено» в статус «Реинтегрировано»"),
+    ],
+)
+def test_invalid_transition_is_refused_in_the_language_of_the_user(
+    people: dict[str, Any], case: Any, language: str, expected: str
+) -> None:
+    with translation.override(language), pytest.raises(ValidationError) as caught:
+        services.change_status(
+            user=people["supervisor"],
+            case=case,
+            expected_version=case.version,
+            target="reintegrated",
+        )
+    message = caught.value.message_dict["status"][0]
+    assert message.startswith(expected), message
+    assert "detected" not in message and "reintegrated" not in message  # labels, not codes
 
 
 def test_closing_needs_a_supervisor_and_a_reason(people: dict[str, Any], case: Any) -> None:
@@ -280,7 +302,7 @@ def test_closing_needs_a_supervisor_and_a_reason(people: dict[str, Any], case: A
             target="closed",
             closure_reason="done",
         )
-    with pytest.raises(ValidationError, match="needs: closure_reason"):
+    with pytest.raises(ValidationError, match="needs: closure reason"):
         services.change_status(
             user=people["supervisor"], case=case, expected_version=1, target="closed"
         )

@@ -1,0 +1,112 @@
+"""What subjects record of their prevention and cooperation work, and labour-migration figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityKind(models.TextChoices):
+    """The kinds of work of 002 L328–398 (prevention) and L278–324 (cooperation)."""
+
+    MEDIA_CAMPAIGN = "media_campaign", _("Information campaign in the media")
+    ONLINE_CAMPAIGN = "online_campaign", _("Information campaign online and in social networks")
+    MATERIALS_PLACED = "materials_placed", _("Materials placed where people gather")
+    EDUCATION_PROGRAMME = "education_programme", _("Education programme")
+    TRAINING = "training", _("Training of staff")
+    PARENT_MEETING = "parent_meeting", _("Meeting with parents")
+    LABOUR_INSPECTION = "labour_inspection", _("Inspection of migrant workers' conditions")
+    JOINT_OPERATION = "joint_operation", _("Joint operation or raid")
+    INTERNATIONAL_COOPERATION = "international_cooperation", _("International cooperation")
+    PUBLIC_REPORTING = "public_reporting", _("Informing the public of results")
+
+
+KIND_DIRECTION = {
+    ActivityKind.MEDIA_CAMPAIGN: "prevention",
+    ActivityKind.ONLINE_CAMPAIGN: "prevention",
+    ActivityKind.MATERIALS_PLACED: "prevention",
+    ActivityKind.EDUCATION_PROGRAMME: "prevention",
+    ActivityKind.TRAINING: "cooperation",
+    ActivityKind.PARENT_MEETING: "prevention",
+    ActivityKind.LABOUR_INSPECTION: "prevention",
+    ActivityKind.JOINT_OPERATION: "detection",
+    ActivityKind.INTERNATIONAL_COOPERATION: "cooperation",
+    ActivityKind.PUBLIC_REPORTING: "prevention",
+}
+
+
+class PreventionActivity(models.Model):
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=ActivityKind.choices)
+    direction = models.CharField(_("direction"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("date"))
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_groups = models.JSONField(
+        _("target groups"), default=list, blank=True, help_text=_("Risk group codes of the SOP")
+    )
+    reach = models.PositiveIntegerField(_("people reached"), default=0)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    trainer = models.CharField(_("who trained"), max_length=300, blank=True)
+    participants_by_body = models.JSONField(_("participants by body"), default=dict, blank=True)
+    partners = models.CharField(_("partners"), max_length=500, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    duties = models.ManyToManyField(
+        "directory.Duty", verbose_name=_("duties fulfilled"), blank=True, related_name="activities"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "pk"]
+        verbose_name = _("prevention or cooperation activity")
+        verbose_name_plural = _("prevention and cooperation activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MigrationIndicator(models.Model):
+    """Labour migration (003 L1936–2024, L2867–2891): the quota for foreign workers against the
+    workers actually attracted, by region and sector, with the data's source."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey(
+        "directory.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    sector = models.CharField(_("sector"), max_length=100)
+    quota = models.PositiveIntegerField(_("quota"))
+    attracted = models.PositiveIntegerField(_("foreign workers attracted"))
+    source = models.CharField(_("data source"), max_length=300)
+    published = models.BooleanField(_("published"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "region__position", "sector"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "sector"], name="one_indicator_per_year_region_sector"
+            )
+        ]
+        verbose_name = _("labour-migration indicator")
+        verbose_name_plural = _("labour-migration indicators")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id} {self.sector}"

@@ -1,0 +1,171 @@
+"""Writes of the monitoring registry: activities, labour-migration indicators (form or file)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qorgan.accounts.models import User
+from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
+from qorgan.directory.models import Duty, Region
+
+from .models import KIND_DIRECTION, MigrationIndicator, PreventionActivity
+
+IMPORT_COLUMNS = ("year", "region", "sector", "quota", "attracted", "source", "published")
+MAX_IMPORT_ROWS = 5000
+
+
+@transaction.atomic
+def record_activity(*, user: User, data: dict[str, Any]) -> PreventionActivity:
+    if not allowed("prevention.record", user) or user.organisation is None:
+        raise PermissionDenied(_("your role does not record prevention work"))
+    duties = list(
+        Duty.objects.filter(
+            pk__in=[int(d) for d in data.get("duties", [])], kind=user.organisation.kind
+        )
+    )
+    region = Region.objects.filter(code=data["region"]).first() if data.get("region") else None
+    activity = PreventionActivity.objects.create(
+        organisation=user.organisation,
+        kind=data["kind"],
+        direction=KIND_DIRECTION[data["kind"]],
+        title=data["title"],
+        held_on=data["held_on"],
+        region=region,
+        target_groups=list(data.get("target_groups") or []),
+        reach=data.get("reach") or 0,
+        hours=data.get("hours"),
+        trainer=data.get("trainer") or "",
+        participants_by_body=data.get("participants") or {},
+        partners=data.get("partners") or "",
+        outcome=data.get("outcome") or "",
+        recorded_by=user,
+    )
+    activity.duties.set(duties)
+    return activity
+
+
+@transaction.atomic
+def save_indicator(*, user: User, data: dict[str, Any]) -> MigrationIndicator:
+    if not allowed("migration.record", user):
+        raise PermissionDenied(_("only coordinators record labour-migration indicators"))
+    region = Region.objects.filter(code=data["region"]).first()
+    if region is None:
+        raise ValidationError({"region": [_("unknown region")]})
+    indicator, _created = MigrationIndicator.objects.update_or_create(
+        year=data["year"],
+        region=region,
+        sector=data["sector"],
+        defaults={
+            "quota": data["quota"],
+            "attracted": data["attracted"],
+            "source": data["source"],
+            "published": bool(data.get("published")),
+            "recorded_by": user,
+        },
+    )
+    return indicator
+
+
+def _rows_from_file(name: str, content: bytes) -> list[dict[str, Any]]:
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception:  # openpyxl raises many kinds for a broken file
+            raise ValidationError(
+                {"file": [_("the file is not a readable XLSX workbook")]}
+            ) from None
+        rows = [
+            [("" if c is None else str(c)).strip() for c in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    elif name.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": [_("the CSV file must be UTF-8 text")]}) from None
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise ValidationError({"file": [_("only .csv and .xlsx files are read")]})
+    if not rows:
+        raise ValidationError({"file": [_("the file is empty")]})
+    header = [h.lower() for h in rows[0]]
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(
+            {"file": [_("missing columns: %(columns)s") % {"columns": ", ".join(missing)}]}
+        )
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise ValidationError({"file": [_("at most %(n)s rows") % {"n": MAX_IMPORT_ROWS}]})
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(row)]
+
+
+@transaction.atomic
+def import_indicators(*, user: User, name: str, content: bytes) -> int:
+    """All rows or none: a file with one bad row changes nothing and names the row."""
+    if not allowed("migration.record", user):
+        raise PermissionDenied(_("only coordinators record labour-migration indicators"))
+    rows = _rows_from_file(name, content)
+    errors = []
+    cleaned = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            year = int(Decimal(row["year"]))
+            quota = int(Decimal(row["quota"]))
+            attracted = int(Decimal(row["attracted"]))
+        except (ArithmeticError, ValueError):
+            errors.append(
+                _("row %(n)s: year, quota and attracted must be whole numbers") % {"n": number}
+            )
+            continue
+        region = row["region"].upper()
+        if not Region.objects.filter(code=region).exists():
+            errors.append(
+                _("row %(n)s: unknown region %(code)s") % {"n": number, "code": region[:10]}
+            )
+            continue
+        if (
+            not (2000 <= year <= date.today().year + 1)
+            or quota < 0
+            or attracted < 0
+            or not row["sector"]
+            or not row["source"]
+        ):
+            errors.append(
+                _("row %(n)s: check the year, the numbers, the sector and the source")
+                % {"n": number}
+            )
+            continue
+        published = row["published"].strip().lower() in {"1", "true", "yes", "да", "иә"}
+        cleaned.append(
+            {
+                "year": year,
+                "region": region,
+                "sector": row["sector"][:100],
+                "quota": quota,
+                "attracted": attracted,
+                "source": row["source"][:300],
+                "published": published,
+            }
+        )
+    if errors:
+        raise ValidationError({"file": errors[:20]})
+    for data in cleaned:
+        save_indicator(user=user, data=data)
+    audit.record(
+        actor=user,
+        action="indicators_import",
+        object_type="monitoring.MigrationIndicator",
+        detail={"rows": len(cleaned)},
+    )
+    return len(cleaned)

@@ -1,0 +1,244 @@
+"""Every aggregate against a hand-counted fixture, small cells suppressed in every output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from qorgan.accounts.roles import Role
+from qorgan.cases import services as cases
+from qorgan.cases.models import Case
+from qorgan.directory.models import Organisation, Region
+from qorgan.monitoring.statistics import Period, national_statistics
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+PERIOD = Period(date(TODAY.year, 1, 1), TODAY)
+
+# The fixture, counted by hand:
+# KZ-75 Almaty: 8 cases (6 female, 2 male); KZ-71 Astana: 6 cases (all male); KZ-79 Shymkent: 3 (female);
+# KZ-10 Abai: 2 (female).  Total 19: female 11, male 8.
+# Ages: 14-17: 7 (Almaty 5 + Shymkent 2); 25-34: 12.  Citizenship: KZ 13, UZ 6 (Astana).
+# Forms: forced_labour 10 (Almaty 8 + Astana 2); sexual_exploitation 3 (Shymkent); none 6.
+PLAN = (
+    [("KZ-75", "female", 15, "KZ", ["forced_labour"])] * 5
+    + [("KZ-75", "female", 30, "KZ", ["forced_labour"])]
+    + [("KZ-75", "male", 30, "KZ", ["forced_labour"])] * 2
+    + [("KZ-71", "male", 30, "UZ", ["forced_labour"])] * 2
+    + [("KZ-71", "male", 30, "UZ", [])] * 4
+    + [("KZ-79", "female", 16, "KZ", ["sexual_exploitation"])] * 2
+    + [("KZ-79", "female", 30, "KZ", ["sexual_exploitation"])]
+    + [("KZ-10", "female", 30, "KZ", [])] * 2
+)
+
+
+@pytest.fixture
+def fixture(make_user: Any) -> dict[str, Any]:
+    worker = make_user(username="w", organisation="ORG01")
+    made = []
+    for region, sex, age, citizenship, forms in PLAN:
+        made.append(
+            cases.open_case(
+                organisation=worker.organisation,
+                by=worker,
+                facts=cases.PersonFacts(sex=sex, citizenship=citizenship, age=age),
+                region=Region.objects.get(code=region),
+                exploitation_forms=forms,
+            )
+        )
+    return {"worker": worker, "cases": made}
+
+
+def shown(breakdown: Any) -> dict[str, int | None]:
+    return {key: cell.value for key, cell in breakdown.cells.items() if cell.value != 0}
+
+
+def test_every_breakdown_by_hand(fixture: dict[str, Any]) -> None:
+    stats = national_statistics(PERIOD, threshold=5)
+    assert stats["total_cases"].value == 19
+    assert shown(stats["region"]) == {"KZ-75": 8, "KZ-71": 6, "KZ-79": None, "KZ-10": None}
+    assert shown(stats["sex"]) == {"female": 11, "male": 8}
+    assert shown(stats["age_group"]) == {"14-17": 7, "25-34": 12}
+    assert shown(stats["citizenship"]) == {"KZ": 13, "foreign": 6}
+    # sexual exploitation 3 is withheld, and forced labour with it: 13 cases have a form, a total would give 3 away.
+    assert shown(stats["exploitation_form"]) == {"forced_labour": None, "sexual_exploitation": None}
+    assert shown(stats["detection_source"]) == {"ngo": 19}
+    assert shown(stats["status"]) == {"detected": 19}
+    assert list(stats["trend"].cells.values())[-1].value == 19
+
+
+def test_a_region_filter(fixture: dict[str, Any]) -> None:
+    stats = national_statistics(PERIOD, region="KZ-75", threshold=5)
+    assert stats["total_cases"].value == 8
+    # 2 men withheld, and the 6 women with them, since the total (8) is shown.
+    assert shown(stats["sex"]) == {"female": None, "male": None}
+    assert shown(stats["age_group"]) == {"14-17": None, "25-34": None}
+    assert shown(stats["exploitation_form"]) == {"forced_labour": 8}
+
+
+def test_no_small_cell_in_any_output(fixture: dict[str, Any]) -> None:
+    stats = national_statistics(PERIOD, threshold=5)
+    for name, value in stats.items():
+        cells = getattr(value, "cells", None)
+        if cells is None or value.threshold == 0:
+            continue
+        for key, cell in cells.items():
+            assert cell.value is None or cell.value == 0 or cell.value >= 5, (name, key, cell.value)
+
+
+def test_referrals_identification_and_time_to_acceptance(
+    fixture: dict[str, Any], make_user: Any
+) -> None:
+    worker = fixture["worker"]
+    receiver = make_user(username="r", role=Role.CASE_MANAGER, organisation="ORG02")
+    for case in fixture["cases"][:6]:
+        consent = cases.record_consent(
+            user=worker, case=case, purpose="referral", form="oral", given_on=TODAY
+        )
+        referral = cases.send_referral(
+            user=worker,
+            case=case,
+            to_organisation=receiver.organisation,
+            services=["legal"],
+            due_on=TODAY + timedelta(days=2),
+            consent=consent,
+        )
+        cases.respond_to_referral(user=receiver, referral=referral, accept=True)
+    manager = make_user(username="m", role=Role.CASE_MANAGER, organisation="ORG01")
+    for case in fixture["cases"][:5]:
+        cases.change_status(
+            user=manager,
+            case=Case.objects.get(pk=case.pk),
+            expected_version=Case.objects.get(pk=case.pk).version,
+            target="identified",
+            identification_date=TODAY,
+            identification_body="police",
+        )
+    stats = national_statistics(PERIOD, threshold=5)
+    assert shown(stats["referrals"]) == {"made": 6, "accepted": 6}
+    assert shown(stats["identification"]) == {"identified": 5}
+    assert stats["time_to_acceptance_hours"] is not None and stats["time_to_acceptance_hours"] >= 0
+
+
+@pytest.fixture
+def coordinator_client(client: Any, make_user: Any) -> Any:
+    client.force_login(make_user(username="coord", role=Role.COORDINATOR, organisation="ORG01"))
+    return client
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_dashboard_for_coordinators_only(
+    client: Any, coordinator_client: Any, fixture: dict[str, Any], language: str
+) -> None:
+    body = coordinator_client.get(f"/{language}/monitoring/statistics/").content.decode()
+    assert f'<html lang="{language}">' in body
+    assert "&lt;5" in body and "<svg" in body
+    assert "Surname" not in body
+    client.force_login(fixture["worker"])
+    assert client.get(f"/{language}/monitoring/statistics/").status_code == 403
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_period_report_pdf_xlsx_csv(
+    coordinator_client: Any, fixture: dict[str, Any], language: str, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    pdf = coordinator_client.get(f"/{language}/monitoring/report.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "r.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "<5" in text
+    if language == "kk":
+        assert "ө" in text or "ү" in text or "қ" in text
+    xlsx = coordinator_client.get(f"/{language}/monitoring/report.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    numbers = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "<5" in numbers and all(n == "<5" or int(n) == 0 or int(n) >= 5 for n in numbers)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                coordinator_client.get(f"/{language}/monitoring/report.csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert rows[0] == ["breakdown", "category", "number"]
+
+
+def test_open_data_release_is_k_anonymous(
+    coordinator_client: Any, fixture: dict[str, Any], settings: Any
+) -> None:
+    from qorgan.monitoring import opendata
+    from qorgan.monitoring.exports import release_records
+
+    settings.OPEN_DATA_K = 5
+    response = coordinator_client.get("/en/monitoring/open-data/k_anonymous.csv")
+    rows = [tuple(r) for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
+    source = release_records(PERIOD)
+    # Only the five Almaty girls (minor, KZ, forced labour) share all attributes with 5 cases.
+    assert len(rows) == 5 and {r[1] for r in rows} == {"KZ-75"}
+    assert opendata.smallest_class(rows, source) >= 5
+
+
+def test_open_data_withholds_everything_below_k(
+    coordinator_client: Any, fixture: dict[str, Any], settings: Any
+) -> None:
+    settings.OPEN_DATA_K = 50
+    response = coordinator_client.get("/en/monitoring/open-data/k_anonymous.csv")
+    assert response.content.decode("utf-8-sig").strip().splitlines()[1:] == []
+
+
+def test_open_data_is_for_coordinators(client: Any, fixture: dict[str, Any]) -> None:
+    client.force_login(fixture["worker"])
+    assert client.get("/en/monitoring/open-data/k_anonymous.csv").status_code == 403
+
+
+def test_duty_coverage_shows_duties_without_work(
+    coordinator_client: Any, fixture: dict[str, Any]
+) -> None:
+    from qorgan.directory.models import Duty
+    from qorgan.monitoring import services
+
+    duty = Duty.objects.filter(kind__code="ngo", direction__code="prevention").first()
+    services.record_activity(
+        user=fixture["worker"],
+        data={
+            "kind": "media_campaign",
+            "title": "Radio spots",
+            "held_on": TODAY,
+            "region": "KZ-75",
+            "reach": 1000,
+            "duties": [str(duty.pk)],
+        },
+    )
+    body = coordinator_client.get("/en/monitoring/duties/").content.decode()
+    assert "no work recorded" in body
+    assert 'class="no-activity"' in body
+
+
+def test_other_organisations_statistics_have_no_names(
+    coordinator_client: Any, fixture: dict[str, Any]
+) -> None:
+    cases.update_person(
+        user=fixture["worker"],
+        case=fixture["cases"][0],
+        expected_version=1,
+        data={"surname": "Zhumabayeva"},
+    )
+    for url in ("/en/monitoring/statistics/", "/en/monitoring/report.csv", "/en/monitoring/risk/"):
+        assert "Zhumabayeva" not in coordinator_client.get(url).content.decode("utf-8", "ignore")
+    assert Organisation.objects.exists()
