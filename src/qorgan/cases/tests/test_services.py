@@ -274,8 +274,8 @@ def test_invalid_transition_is_refused_with_a_clear_message(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("kk", "Іс «Анықталды» күйінен «Қайта интеграцияланды» күйіне өте алмайды"),
-        ("ru", "Дело не может перейти из статуса «Выявлено» в статус «Реинтегрировано»"),
+        ("kk", "іс «Анықталды» мәртебесінен «Реинтеграцияланды» мәртебесіне өте алмайды"),
+        ("ru", "дело не может перейти из статуса «Выявлено» в статус «Реинтегрирован(а)»"),
     ],
 )
 def test_invalid_transition_is_refused_in_the_language_of_the_user(
