@@ -10,6 +10,32 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True)
+def _verified_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` as after a full sign-in: password and second factor (TOTP).
+
+    Qorgan requires two-factor sign-in for every staff user; tests that are not about the
+    sign-in itself start from a completed one. The sign-in is tested on its own.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        original(self, user, backend or "django.contrib.auth.backends.ModelBackend")
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).first() or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database starts with the live reference data, as a real installation does."""

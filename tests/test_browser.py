@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.conftest_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +33,10 @@ def test_home_in_kazakh_then_russian_then_english(
 
 def test_sign_in_and_search_the_catalogue(page: Any, live_server: Any, make_user: Any) -> None:
     make_user(username="officer")
-    page.goto(live_server.url + "/kk/accounts/login/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/kk/work/")
+    sign_in(page, live_server.url, "officer")
     page.goto(live_server.url + "/kk/catalogue/")
     page.fill("#q", "егде жастағы")
-    page.wait_for_function("document.querySelectorAll('#entries li').length === 1")
+    expect(page.locator("#entries li")).to_have_count(1)
     assert page.locator("#entries li").first.get_attribute("id") == "R02"
 
 
@@ -47,11 +46,7 @@ def test_frontline_worker_fills_the_form_in_kazakh_and_sees_the_plan(
     """A worker screens a 15-year-old girl with injuries in Almaty, on a phone-sized screen."""
     make_user(username="ngo-worker", organisation="ORG01")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/kk/accounts/login/")
-    page.fill("#id_username", "ngo-worker")
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/kk/work/")
+    sign_in(page, live_server.url, "ngo-worker")
 
     page.goto(live_server.url + "/kk/screening/new/")
     assert page.locator("html").get_attribute("lang") == "kk"
@@ -93,11 +88,7 @@ def test_case_list_and_case_page_in_three_languages(
         expected_version=1,
         data={"surname": "Қасымова", "given_name": "Әсел"},
     )
-    page.goto(live_server.url + "/kk/accounts/login/")
-    page.fill("#id_username", "case-manager")
-    page.fill("#id_password", "a-long-test-password")
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/kk/work/")
+    sign_in(page, live_server.url, "case-manager")
     for language in ("kk", "ru", "en"):
         page.goto(f"{live_server.url}/{language}/cases/")
         assert page.locator("html").get_attribute("lang") == language

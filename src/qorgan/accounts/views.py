@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 
 
 class LoginView(auth_views.LoginView):
@@ -33,3 +36,42 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator (first sign-in), or enter a code (every sign-in)."""
+    import segno
+
+    from . import two_factor as tf
+
+    user: Any = request.user
+    if user.is_verified():
+        return redirect("work")
+    error = ""
+    if tf.confirmed_totp(user) is None:
+        device = tf.pending_totp(user)
+        if request.method == "POST":
+            confirmed = tf.confirm_totp(user, request.POST.get("token", ""))
+            if confirmed is not None:
+                otp_login(request, confirmed.device)
+                return render(
+                    request, "accounts/backup_codes.html", {"codes": confirmed.backup_codes}
+                )
+            error = _("This code is not right. Check the time on your phone and try again.")
+        qr = segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title=str(_("QR code for the authenticator app"))
+        )
+        readable = base64.b32encode(device.bin_key).decode().rstrip("=")
+        grouped = " ".join(readable[i : i + 4] for i in range(0, len(readable), 4))
+        return render(
+            request,
+            "accounts/two_factor_setup.html",
+            {"qr": qr, "secret": grouped, "error": error},
+        )
+    if request.method == "POST":
+        device = tf.verify(user, request.POST.get("token", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "work")
+        error = _("This code is not right. Try again, or use one of your backup codes.")
+    return render(request, "accounts/two_factor_verify.html", {"error": error})

@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "qorgan.core",
     "qorgan.knowledge",
     "qorgan.directory",
@@ -47,12 +52,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "qorgan.accounts.middleware.RequireTwoFactorMiddleware",
     "qorgan.accounts.middleware.RequirePasswordChangeMiddleware",
     "qorgan.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qorgan.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qorgan.urls"
@@ -101,14 +111,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lock-out after repeated failed sign-ins
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "work"
 LOGOUT_REDIRECT_URL = "accounts:login"
-SESSION_COOKIE_AGE = env_int("QORGAN_SESSION_SECONDS", 8 * 60 * 60)
+# A session ends after this long without a request (rolling), and when the browser closes.
+SESSION_COOKIE_AGE = env_int("QORGAN_SESSION_SECONDS", 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor sign-in (TOTP with backup codes) for every staff user.
+REQUIRE_TWO_FACTOR = env_bool("QORGAN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Qorgan"
+# Lock-out: after 5 failed sign-ins for one username, 30 minutes without sign-in.
+AXES_FAILURE_LIMIT = env_int("QORGAN_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("QORGAN_LOCKOUT_MINUTES", 30) / 60
+# Per account, not per address: staff often share one office address, and locking the address
+# would lock a whole unit out.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -193,10 +219,29 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 
 # --- Security headers shared by every profile ------------------------------------------------
+# Content Security Policy: no inline script, nothing from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

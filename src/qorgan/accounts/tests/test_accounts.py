@@ -9,11 +9,18 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgan.accounts.models import User
 from qorgan.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the phone app shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_first_run_creates_an_administrator_with_a_printed_one_time_password() -> None:
@@ -68,7 +75,14 @@ def test_sign_in_then_forced_password_change(client: Any, reference_data: None) 
     password = out.getvalue().split("one-time password:")[1].split()[0]
     response = client.post("/kk/accounts/login/", {"username": "admin", "password": password})
     assert response.status_code == 302
-    # Any page sends the user to the password change first.
+    # The second factor comes first: set up the authenticator with its first code.
+    assert client.get("/kk/catalogue/")["Location"] == "/kk/accounts/two-factor/"
+    setup = client.get("/kk/accounts/two-factor/")
+    assert "<svg" in setup.content.decode()  # the QR code
+    device = TOTPDevice.objects.get(user__username="admin", confirmed=False)
+    response = client.post("/kk/accounts/two-factor/", {"token": current_code(device)})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    # Then the one-time password must be changed before anything else.
     response = client.get("/kk/catalogue/")
     assert response.status_code == 302
     assert response["Location"] == "/kk/accounts/password/"
@@ -104,3 +118,59 @@ def test_users_belong_to_an_organisation_with_a_role(make_user: Any) -> None:
     user = make_user(username="caseworker", role=Role.CASE_MANAGER, organisation="ORG02")
     assert user.organisation.code == "ORG02"
     assert user.get_role_display() == "Case manager"
+
+
+def test_every_page_needs_the_second_factor(client: Any, make_user: Any) -> None:
+    from django.test import Client
+
+    make_user(username="officer")
+    plain = Client()
+    plain.post("/en/accounts/login/", {"username": "officer", "password": "a-long-test-password"})
+    assert plain.get("/en/cases/")["Location"] == "/en/accounts/two-factor/"
+    assert plain.get("/api/v1/cases/").status_code == 403
+
+
+def test_wrong_codes_and_a_backup_code(client: Any, make_user: Any) -> None:
+    from django.test import Client
+
+    from qorgan.accounts import two_factor
+
+    user = make_user(username="officer")
+    device = two_factor.pending_totp(user)
+    confirmed = two_factor.confirm_totp(user, current_code(device))
+    assert confirmed is not None
+    plain = Client()
+    plain.post("/en/accounts/login/", {"username": "officer", "password": "a-long-test-password"})
+    wrong = plain.post("/en/accounts/two-factor/", {"token": "000000"})
+    assert "This code is not right" in wrong.content.decode()
+    backup = confirmed.backup_codes[0]
+    assert plain.post("/en/accounts/two-factor/", {"token": backup}).status_code == 302
+    assert plain.get("/en/cases/").status_code == 200
+    # A backup code works once.
+    assert two_factor.verify(user, backup) is None
+
+
+def test_lock_out_after_five_failed_sign_ins(make_user: Any) -> None:
+    from django.test import Client
+
+    make_user(username="officer")
+    client = Client()
+    for _ in range(5):
+        client.post("/en/accounts/login/", {"username": "officer", "password": "wrong"})
+    locked = client.post(
+        "/en/accounts/login/", {"username": "officer", "password": "a-long-test-password"}
+    )
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+
+
+def test_security_headers(client: Any, make_user: Any) -> None:
+    public = client.get("/en/")
+    assert "default-src 'self'" in public["Content-Security-Policy"]
+    assert "script-src 'self'" in public["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
+    assert public["X-Frame-Options"] == "DENY"
+    assert "camera=()" in public["Permissions-Policy"]
+    assert public["X-Content-Type-Options"] == "nosniff"
+    client.force_login(make_user(username="officer"))
+    assert client.get("/en/work/")["Cache-Control"] == "no-store"
