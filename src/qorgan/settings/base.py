@@ -158,6 +158,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded attachments, stored encrypted; never served as static files.
 MEDIA_ROOT = VAR_DIR / "media"
+# Closed cases are anonymised this many days after closure (qorgan apply_retention).
+RETENTION_DAYS = env_int("QORGAN_RETENTION_DAYS", 5 * 365)
 ATTACHMENT_MAX_BYTES = env_int("QORGAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 STORAGES = {
