@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("screening/", include("qorgan.screening.urls")),
     path("cases/", include("qorgan.cases.urls")),
     path("monitoring/", include("qorgan.monitoring.urls")),
+    path("inbox/", include("qorgan.notifications.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_export, name="audit_export"),
     path("admin/", admin.site.urls),

@@ -652,6 +652,15 @@ def send_referral(
             to_status=CaseStatus.REFERRED,
             changed_by=user,
         )
+    from qorgan.notifications.models import NotificationKind
+    from qorgan.notifications.services import notify
+
+    notify(
+        organisations=[to_organisation],
+        kind=NotificationKind.REFERRAL_RECEIVED,
+        reference=case.reference,
+        link="/kk/cases/referrals/",
+    )
     return referral
 
 
@@ -682,6 +691,15 @@ def respond_to_referral(
     referral.decline_reason = "" if accept else reason.strip()[:500]
     referral.save(update_fields=["status", "responded_at", "decline_reason"])
     _referral_event(referral, "accepted" if accept else "declined", user, reason)
+    from qorgan.notifications.models import NotificationKind
+    from qorgan.notifications.services import notify
+
+    notify(
+        organisations=[referral.from_organisation],
+        kind=NotificationKind.REFERRAL_ACCEPTED if accept else NotificationKind.REFERRAL_DECLINED,
+        reference=referral.case.reference,
+        link="/kk/cases/referrals/",
+    )
     return referral
 
 

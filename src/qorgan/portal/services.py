@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +152,18 @@ def submit_report(
         audit.record(
             actor=None, action="report_received", object_type="portal.Report", object_id=report.pk
         )
+    from qorgan.notifications.models import NotificationKind
+    from qorgan.notifications.services import notify
+
+    triaging = Organisation.objects.filter(active=True).filter(
+        Q(triages_reports=True) | Q(kind__code="police")
+    )
+    notify(
+        organisations=triaging,
+        kind=NotificationKind.REPORT_RECEIVED,
+        reference=f"#{report.number}",
+        link="/kk/reports/",
+    )
     return Submitted(report=report, receipt=receipt)
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "qorgan.cases",
     "qorgan.portal",
     "qorgan.monitoring",
+    "qorgan.notifications",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ EMAIL_HOST_USER = env_str("QORGAN_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("QORGAN_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("QORGAN_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("QORGAN_EMAIL_FROM", "qorgan@localhost")
+# The address staff open Qorgan at, for links in e-mails.
+SITE_URL = env_str("QORGAN_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Field encryption keys (used by personal-data fields) -----------------------------------
 # Comma-separated list of Fernet keys; the first encrypts, all decrypt (rotation).
@@ -193,6 +196,17 @@ STATISTICS_MIN_CELL = env_int("QORGAN_STATISTICS_MIN_CELL", 5)
 OPEN_DATA_K = env_int("QORGAN_OPEN_DATA_K", 10)
 # The privacy budget of the synthetic open data (pac-synth), per release.
 OPEN_DATA_EPSILON = float(env_str("QORGAN_OPEN_DATA_EPSILON", "1.0"))
+
+# --- Background work ---------------------------------------------------------------------------
+# "inline": after the request's transaction, in the same process (the embedded default);
+# "celery": on Celery workers with Redis (production).
+TASKS_BACKEND = env_str("QORGAN_TASKS", "inline")
+REDIS_URL = env_str("QORGAN_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Almaty"
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,35 @@
+"""The Celery application for production: ``celery -A qorgan worker`` (and ``beat`` for reminders)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.prod")
+
+app = Celery("qorgan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.task(
+    name="qorgan.run_task",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def run_task(name: str, kwargs: dict[str, Any]) -> Any:
+    from qorgan.core.tasks import run
+
+    return run(name, kwargs)
+
+
+app.conf.beat_schedule = {
+    "overdue-referral-reminders": {
+        "task": "qorgan.run_task",
+        "schedule": 24 * 60 * 60,
+        "args": ("notifications.remind_overdue", {}),
+    },
+}
