@@ -18,7 +18,15 @@ def api(view: type[Any], **initkwargs: Any) -> Callable[..., Any]:
     return login_not_required(view.as_view(**initkwargs))
 
 
+def health(request: Any) -> Any:
+    """The smallest endpoint: for load balancers, and the load test's baseline."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"status": "ok"})
+
+
 urlpatterns = [
+    path("health/", login_not_required(health), name="health"),
     path("schema/", api(SpectacularAPIView, api_version="v1"), name="schema"),
     path("screenings/evaluate/", api(screening_api.EvaluateView), name="screening-evaluate"),
     path("screenings/", api(screening_api.ScreeningListView), name="screening-list"),

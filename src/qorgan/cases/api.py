@@ -206,6 +206,7 @@ def referral_json(referral: Referral) -> dict[str, Any]:
     }
 
 
+PAGE_SIZE = 50
 SCHEMA = {
     "request": OpenApiTypes.OBJECT,
     "responses": {200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
@@ -218,8 +219,24 @@ class CaseListView(APIView):
     @extend_schema(operation_id="cases_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         status_filter = request.query_params.get("status", "")
-        cases = selectors.list_cases(request.user, status=status_filter)  # type: ignore[arg-type]
-        return Response({"results": [case_summary(case) for case in cases]})
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+            size = min(200, max(1, int(request.query_params.get("page_size", str(PAGE_SIZE)))))
+        except ValueError:
+            return Response(
+                {"page": ["page and page_size are whole numbers"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        cases = selectors.list_cases(
+            request.user, status=status_filter, limit=size + 1, offset=(page - 1) * size
+        )  # type: ignore[arg-type]
+        return Response(
+            {
+                "page": page,
+                "has_next": len(cases) > size,
+                "results": [case_summary(case) for case in cases[:size]],
+            }
+        )
 
 
 class CaseDetailView(APIView):

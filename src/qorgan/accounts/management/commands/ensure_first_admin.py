@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 "\nFirst administrator created. Sign in at http://127.0.0.1:8000/kk/accounts/login/\n"
                 f"  username: {created.username}\n"
                 f"  one-time password: {created.one_time_password}\n"
-                "You will be asked to choose a new password at the first sign-in. "
-                "This password is shown only once.\n"
+                "At the first sign-in you set up two-factor sign-in (an authenticator app) and then "
+                "choose a new password. This password is shown only once.\n"
             )
         )

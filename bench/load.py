@@ -1,0 +1,200 @@
+"""Benchmark and load test of the API on PostgreSQL with gunicorn and locust (separate processes,
+loopback only, bounded in time).
+
+Phases: (1) the smallest endpoint flat out, (2) the case list flat out — the ratio of their
+throughputs and the case list's p95 at 50 concurrent users; (3) a soak: 50 staff users
+signing in and working for --soak-minutes (default 10) with zero errors expected.
+Run: .venv/bin/pip install -r bench/requirements.txt && .venv/bin/python bench/load.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(database_url: str, users: int, cases_per_org: int) -> list[dict[str, str]]:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.dev")
+    from dashboard import ensure_database  # bench/dashboard.py
+
+    ensure_database(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qorgan.accounts.models import User
+    from qorgan.accounts.roles import Role
+    from qorgan.cases.models import Case
+    from qorgan.directory.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    organisation = Organisation.objects.get(code="ORG01")
+    mine = Case.objects.filter(organisation=organisation).count()
+    if mine < cases_per_org:
+        call_command("generate_synthetic_cases", count=(cases_per_org - mine) * 20, verbosity=0)
+    accounts = []
+    for n in range(users):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-{n:02d}",
+            defaults={"role": Role.CASE_MANAGER, "organisation": organisation},
+        )
+        user.set_password("bench-password-not-secret")
+        user.organisation, user.role = organisation, Role.CASE_MANAGER
+        user.save()
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        accounts.append(
+            {"username": user.username, "password": "bench-password-not-secret", "key": device.key}
+        )
+    return accounts
+
+
+def run_locust(
+    mode: str, users_file: Path, host: str, seconds: int, users: int, out: Path
+) -> dict[str, dict[str, float]]:
+    env = {**os.environ, "QORGAN_BENCH_USERS": str(users_file), "QORGAN_BENCH_MODE": mode}
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            "25",
+            "-t",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(out / mode),
+            "--only-summary",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=seconds + 120,
+    )
+    stats = {}
+    with open(out / f"{mode}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            stats[row["Name"]] = {
+                "requests": float(row["Request Count"]),
+                "failures": float(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p95_ms": float(row["95%"]),
+            }
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/qorgan_bench")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--phase-seconds", type=int, default=60)
+    parser.add_argument("--soak-minutes", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    accounts = prepare(args.database_url, args.users, cases_per_org=1000)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SETTINGS_MODULE": "qorgan.settings.dev",
+        "QORGAN_DEBUG": "false",
+        "QORGAN_DB_CONN_MAX_AGE": "60",
+    }
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "qorgan.wsgi:application",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "qorgan.settings.dev"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        time.sleep(3)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            users_file = out / "users.json"
+            users_file.write_text(json.dumps(accounts))
+            health = run_locust("health", users_file, host, args.phase_seconds, args.users, out)[
+                "GET /api/v1/health/"
+            ]
+            cases = run_locust("cases", users_file, host, args.phase_seconds, args.users, out)[
+                "GET /api/v1/cases/"
+            ]
+            soak = (
+                run_locust("soak", users_file, host, args.soak_minutes * 60, args.users, out)
+                if args.soak_minutes
+                else {}
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    from engine import machine, write_section  # bench/engine.py
+
+    ratio = cases["rps"] / health["rps"] if health["rps"] else 0.0
+    soak_total = soak.get("Aggregated", {})
+    lines = [
+        "## API under load (gunicorn, PostgreSQL, locust)",
+        "",
+        f"`python bench/load.py`: {args.workers} gunicorn workers on this machine, {args.users} concurrent users, loopback only.",
+        "",
+        "| phase | requests | failures | requests/s | p95 (ms) |",
+        "|---|---|---|---|---|",
+        f"| smallest endpoint flat out (`/api/v1/health/`) | {health['requests']:.0f} | {health['failures']:.0f} | {health['rps']:.1f} | {health['p95_ms']:.0f} |",
+        f"| case list flat out (`/api/v1/cases/`, 200 cases of 1,000+) | {cases['requests']:.0f} | {cases['failures']:.0f} | {cases['rps']:.1f} | {cases['p95_ms']:.0f} |",
+    ]
+    if soak_total:
+        lines.append(
+            f"| soak: {args.users} staff users signing in and working, {args.soak_minutes} min | {soak_total['requests']:.0f} | {soak_total['failures']:.0f} | {soak_total['rps']:.1f} | {soak_total['p95_ms']:.0f} |"
+        )
+    lines += [
+        "",
+        f"Case-list throughput ÷ smallest endpoint: {ratio:.2f}× (target ≥ 0.5×); case-list p95 at {args.users} users: {cases['p95_ms']:.0f} ms (target < 100 ms).",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')}.",
+    ]
+    write_section("load", "\n".join(lines))
+    print(
+        json.dumps({"health": health, "cases": cases, "soak": soak_total, "ratio": round(ratio, 2)})
+    )
+
+
+if __name__ == "__main__":
+    main()
