@@ -22,7 +22,7 @@ MODE = os.environ.get("QORGAN_BENCH_MODE", "soak")
 
 
 class Staff(HttpUser):
-    wait_time = constant(0) if MODE in ("health", "cases") else between(1, 3)
+    wait_time = constant(0) if MODE in ("health", "me", "cases") else between(1, 3)
 
     def on_start(self) -> None:
         with _lock:
@@ -51,13 +51,18 @@ class Staff(HttpUser):
 
     @task(3)
     def case_list(self) -> None:
-        if MODE != "health":
+        if MODE in ("cases", "soak"):
             self.client.get("/api/v1/cases/", name="GET /api/v1/cases/")
 
     @task(1)
     def health(self) -> None:
-        if MODE != "cases":
+        if MODE in ("health", "soak"):
             self.client.get("/api/v1/health/", name="GET /api/v1/health/")
+
+    @task(1)
+    def me(self) -> None:
+        if MODE in ("me", "soak"):
+            self.client.get("/api/v1/me/", name="GET /api/v1/me/")
 
     @task(1)
     def case_page(self) -> None:

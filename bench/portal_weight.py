@@ -15,7 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
-PAGES = ["", "signs/", "control/", "safety/", "migrants/", "what-to-do/", "rights/", "hotlines/", "help/", "card/", "report/", "report/status/"]
+PAGES = [
+    "",
+    "signs/",
+    "control/",
+    "safety/",
+    "migrants/",
+    "what-to-do/",
+    "rights/",
+    "hotlines/",
+    "help/",
+    "card/",
+    "report/",
+    "report/status/",
+]
 
 
 def main() -> None:
@@ -38,7 +51,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
-    assets = sum(Path(finders.find(name)).stat().st_size for name in ("qorgan/portal.css", "qorgan/quick-exit.js"))
+    assets = sum(
+        Path(finders.find(name)).stat().st_size
+        for name in ("qorgan/portal.css", "qorgan/quick-exit.js")
+    )
     client = Client()
     rows = []
     for language in ("kk", "ru", "en"):

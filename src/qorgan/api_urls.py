@@ -7,8 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from qorgan.cases import api as cases_api
 from qorgan.screening import api as screening_api
@@ -18,14 +25,27 @@ def api(view: type[Any], **initkwargs: Any) -> Callable[..., Any]:
     return login_not_required(view.as_view(**initkwargs))
 
 
-def health(request: Any) -> Any:
-    """The smallest endpoint: for load balancers, and the load test's baseline."""
-    from django.http import JsonResponse
-
+def health(request: HttpRequest) -> JsonResponse:
+    """The smallest endpoint: for load balancers (no sign-in, no database)."""
     return JsonResponse({"status": "ok"})
 
 
+class Me(APIView):
+    """Who is signed in: the smallest API endpoint behind the sign-in (session, second factor)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="me", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        organisation = user.organisation.code if user.organisation_id else None
+        return Response(
+            {"username": user.get_username(), "organisation": organisation, "role": user.role}
+        )
+
+
 urlpatterns = [
+    path("me/", api(Me), name="me"),
     path("health/", login_not_required(health), name="health"),
     path("schema/", api(SpectacularAPIView, api_version="v1"), name="schema"),
     path("screenings/evaluate/", api(screening_api.EvaluateView), name="screening-evaluate"),

@@ -148,6 +148,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["created_at"]),
             models.Index(fields=["region", "created_at"]),
+            models.Index(fields=["organisation", "-created_at"], name="case_list_by_organisation"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

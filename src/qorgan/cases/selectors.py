@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
@@ -32,13 +32,18 @@ def cases_for(user: User) -> QuerySet[Case]:
     that do not work with persons."""
     if not allowed("screening.create", user):  # the roles that work with persons' data
         return Case.objects.none()
-    received = Referral.objects.filter(
-        case=OuterRef("pk"),
-        to_organisation_id=user.organisation_id,
-        status__in=VISIBLE_REFERRAL_STATUSES,
+    received = list(
+        Referral.objects.filter(
+            to_organisation_id=user.organisation_id, status__in=VISIBLE_REFERRAL_STATUSES
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
     )
+    scope = Q(organisation_id=user.organisation_id)
+    if received:
+        scope |= Q(pk__in=received)
     return (
-        Case.objects.filter(Q(organisation_id=user.organisation_id) | Exists(received))
+        Case.objects.filter(scope)
         .select_related("organisation", "person", "region")
         .order_by("-created_at")
     )
@@ -76,6 +81,54 @@ def list_cases(user: User, *, status: str = "", limit: int = 200, offset: int = 
             fields=("surname", "given_name"),
         )
     return cases
+
+
+SUMMARY_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "version",
+    "created_at",
+    "organisation__code",
+    "region__code",
+    "person__surname",
+    "person__given_name",
+)
+
+
+def case_summaries(
+    user: User, *, status: str = "", limit: int = 50, offset: int = 0
+) -> list[dict[str, object]]:
+    """The case list for the API as plain rows (no model objects): only the names are decrypted
+    (the field's converter does it). Audited like ``list_cases``."""
+    queryset = cases_for(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    rows = list(queryset.values_list(*SUMMARY_FIELDS)[offset : offset + limit])
+    if rows:
+        audit.record(
+            actor=user,
+            action="read_list",
+            object_type="cases.Case",
+            detail={"cases": [str(row[0]) for row in rows]},
+            fields=("surname", "given_name"),
+        )
+    return [
+        {
+            "id": str(pk),
+            "reference": reference,
+            "status": status_,
+            "organisation": organisation,
+            "region": region,
+            "version": version,
+            "created_at": created.isoformat(),
+            "person": {
+                "surname": surname or "",
+                "given_name": given or "",
+            },
+        }
+        for pk, reference, status_, version, created, organisation, region, surname, given in rows
+    ]
 
 
 def read_case(user: User, case_id: uuid.UUID | str) -> Case | None:

@@ -101,8 +101,7 @@ def record(
         )
         event.hash = compute_hash(head.last_hash, event)
         event.save(force_insert=True)
-        head.last_hash = event.hash
-        head.save(update_fields=["last_hash"])
+        AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_seq=event.seq)
     return event
 
 

@@ -48,6 +48,7 @@ class AuditChainHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
+    last_seq = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("audit chain head")
