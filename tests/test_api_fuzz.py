@@ -23,6 +23,20 @@ schema.app = get_wsgi_application()
 CSRF = "q" * 32
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """The WSGI handler closes database connections after each request; inside a test that
+    would close the test's own transaction (Django's test client disconnects this too)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def session_cookie(client: Any, make_user: Any) -> dict[str, str]:
     from qorgan.accounts.roles import Role
