@@ -1,6 +1,6 @@
 """Export of cases in the Human Trafficking Case Data Standard 2.0 (IOM, UNMigration/HTCDS).
 
-Field names are those of ``standards/htcds-2.0-fields.csv`` ("Field Name including Prefix"),
+Field names are those of ``docs/standards/htcds-2.0-fields.csv`` ("Field Name including Prefix"),
 plus ``Id``, the standard Salesforce record identifier the standard builds on (the pseudonymous
 case reference);
 values are mapped from Qorgan's codes as the tables below say (docs/htcds.md). The export is

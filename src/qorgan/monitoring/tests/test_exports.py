@@ -17,7 +17,7 @@ from qorgan.monitoring.htcds import FIELDS
 from qorgan.monitoring.models import MigrationIndicator
 
 pytestmark = pytest.mark.django_db
-HTCDS_CSV = Path(__file__).resolve().parents[5] / "shared" / "standards" / "htcds-2.0-fields.csv"
+HTCDS_CSV = Path(__file__).resolve().parents[4] / "docs" / "standards" / "htcds-2.0-fields.csv"
 
 
 @pytest.fixture
