@@ -244,20 +244,23 @@ class CaseDetailView(APIView):
         return Response(case_json(_case(request, case_id, audited=True)))
 
 
+def _versioned_patch(request: Request, case_id: str, service: Callable[..., Any]) -> Response:
+    """PATCH {version, fields…}: the service applies the fields to the version the client saw."""
+    case = _case(request, case_id)
+    data = dict(_object(request.data))
+    version = _version(data)
+    data.pop("version")
+    service(user=request.user, case=case, expected_version=version, data=data)
+    return Response(case_json(_case(request, case_id, audited=True)))
+
+
 class CasePersonView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="cases_person_update", **SCHEMA)  # type: ignore[arg-type]
     @answers
     def patch(self, request: Request, case_id: str) -> Response:
-        case = _case(request, case_id)
-        data = dict(_object(request.data))
-        version = _version(data)
-        data.pop("version")
-        case = services.update_person(
-            user=request.user, case=case, expected_version=version, data=data
-        )  # type: ignore[arg-type]
-        return Response(case_json(_case(request, case_id, audited=True)))
+        return _versioned_patch(request, case_id, services.update_person)
 
 
 class CaseDetailsView(APIView):
@@ -266,14 +269,7 @@ class CaseDetailsView(APIView):
     @extend_schema(operation_id="cases_details_update", **SCHEMA)  # type: ignore[arg-type]
     @answers
     def patch(self, request: Request, case_id: str) -> Response:
-        case = _case(request, case_id)
-        data = dict(_object(request.data))
-        version = _version(data)
-        data.pop("version")
-        services.update_case_details(
-            user=request.user, case=case, expected_version=version, data=data
-        )  # type: ignore[arg-type]
-        return Response(case_json(_case(request, case_id, audited=True)))
+        return _versioned_patch(request, case_id, services.update_case_details)
 
 
 class CaseTransitionView(APIView):

@@ -703,6 +703,16 @@ def respond_to_referral(
     return referral
 
 
+def _locked_referral(referral: Referral, expected: str, message: str) -> Referral:
+    """The referral, locked, if it is in the expected status; a clear refusal otherwise."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != expected:
+        raise ValidationError(
+            {"status": [message % {"status": ReferralStatus(referral.status).label}]}
+        )
+    return referral
+
+
 @transaction.atomic
 def complete_referral(*, user: User, referral: Referral, outcome: str) -> Referral:
     _require(
@@ -711,16 +721,11 @@ def complete_referral(*, user: User, referral: Referral, outcome: str) -> Referr
         referral,
         _("only a case manager or supervisor of the receiving organisation completes it"),
     )
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.ACCEPTED:
-        raise ValidationError(
-            {
-                "status": [
-                    _("only an accepted referral is completed; this one is %(status)s")
-                    % {"status": ReferralStatus(referral.status).label}
-                ]
-            }
-        )
+    referral = _locked_referral(
+        referral,
+        ReferralStatus.ACCEPTED,
+        _("only an accepted referral is completed; this one is %(status)s"),
+    )
     if not outcome.strip():
         raise ValidationError({"outcome": [_("record the outcome")]})
     referral.status = ReferralStatus.COMPLETED
@@ -739,16 +744,11 @@ def withdraw_referral(*, user: User, referral: Referral, reason: str) -> Referra
         referral,
         _("only the referring organisation withdraws a referral"),
     )
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.SENT:
-        raise ValidationError(
-            {
-                "status": [
-                    _("only a referral waiting for an answer is withdrawn; this one is %(status)s")
-                    % {"status": ReferralStatus(referral.status).label}
-                ]
-            }
-        )
+    referral = _locked_referral(
+        referral,
+        ReferralStatus.SENT,
+        _("only a referral waiting for an answer is withdrawn; this one is %(status)s"),
+    )
     if not reason.strip():
         raise ValidationError({"reason": [_("say why the referral is withdrawn")]})
     referral.status = ReferralStatus.WITHDRAWN
