@@ -55,3 +55,40 @@ def test_rotation_keeps_old_data_readable_and_re_encrypts_it(
     settings.FIELD_ENCRYPTION_KEYS = [OLD]  # and the old key alone no longer opens it
     with pytest.raises(crypto.DecryptionError):
         Case.objects.get(pk=case.pk).person.surname  # noqa: B018
+
+
+def test_a_new_blind_index_key_with_a_reindex_finds_the_person_again(
+    people: dict[str, Any], settings: Any
+) -> None:
+    from qorgan.directory.models import Organisation
+
+    mine = services.open_case(organisation=people["worker"].organisation, by=people["worker"])
+    theirs = services.open_case(
+        organisation=Organisation.objects.get(code="ORG03"), by=people["stranger"]
+    )
+    services.update_person(
+        user=people["worker"],
+        case=mine,
+        expected_version=1,
+        data={"surname": "Омарова", "given_name": "Ляззат", "date_of_birth": "1990"},
+    )
+    services.update_person(
+        user=people["stranger"],
+        case=theirs,
+        expected_version=1,
+        data={"surname": "Omarova", "given_name": "Lyazzat", "date_of_birth": "1990"},
+    )
+    assert services.possible_matches(user=people["worker"], case=Case.objects.get(pk=mine.pk))
+
+    settings.BLIND_INDEX_KEY = "a-brand-new-blind-index-key-for-this-test"
+    # One person is saved again under the new key, the other still has the old key's index:
+    services.update_person(
+        user=people["stranger"],
+        case=Case.objects.get(pk=theirs.pk),
+        expected_version=2,
+        data={"phone": "1"},
+    )
+    assert services.possible_matches(user=people["worker"], case=Case.objects.get(pk=mine.pk)) == []
+    call_command("reindex_persons", stdout=StringIO())
+    matches = services.possible_matches(user=people["worker"], case=Case.objects.get(pk=mine.pk))
+    assert [m.organisation.code for m in matches] == ["ORG03"]
