@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -56,26 +57,30 @@ def _date(data: dict[str, Any], field: str, required: bool = False) -> date | No
     value = data.get(field)
     if value in (None, ""):
         if required:
-            raise ValidationError({field: ["a date as YYYY-MM-DD is required"]})
+            raise ValidationError({field: [_("a date as YYYY-MM-DD is required")]})
         return None
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError({field: ["a date as YYYY-MM-DD"]}) from None
+        raise ValidationError({field: [_("a date as YYYY-MM-DD")]}) from None
 
 
 def _version(data: dict[str, Any]) -> int:
     value = data.get("version")
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError(
-            {"version": ["the version of the case you are changing (a whole number) is required"]}
+            {
+                "version": [
+                    _("the version of the case you are changing (a whole number) is required")
+                ]
+            }
         )
     return value
 
 
 def _object(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ValidationError({"request": ["must be a JSON object"]})
+        raise ValidationError({"request": [_("must be a JSON object")]})
     return data
 
 
@@ -86,7 +91,7 @@ def _case(request: Request, case_id: str, audited: bool = False) -> Case:
         else selectors.cases_for(request.user).filter(pk=_uuid(case_id)).first()  # type: ignore[arg-type]
     )
     if case is None:
-        raise NotFound("no such case")
+        raise NotFound(_("no such case"))
     return case
 
 
@@ -102,7 +107,7 @@ def _uuid(value: str) -> str | None:
 def _referral(request: Request, referral_id: str) -> Referral:
     referral = selectors.referral_for(request.user, referral_id)  # type: ignore[arg-type]
     if referral is None:
-        raise NotFound("no such referral")
+        raise NotFound(_("no such referral"))
     return referral
 
 
@@ -224,7 +229,7 @@ class CaseListView(APIView):
             size = min(200, max(1, int(request.query_params.get("page_size", str(PAGE_SIZE)))))
         except ValueError:
             return Response(
-                {"page": ["page and page_size are whole numbers"]},
+                {"page": [_("page and page_size are whole numbers")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         user: Any = request.user
@@ -331,7 +336,7 @@ class CaseConsentView(APIView):
         if data.get("recipient"):
             recipient = Organisation.objects.filter(code=data["recipient"]).first()
             if recipient is None:
-                raise ValidationError({"recipient": ["unknown organisation"]})
+                raise ValidationError({"recipient": [_("unknown organisation")]})
         consent = services.record_consent(
             user=request.user,  # type: ignore[arg-type]
             case=case,
@@ -353,7 +358,7 @@ class CaseReferralView(APIView):
         data = _object(request.data)
         to = Organisation.objects.filter(code=data.get("to") or "").first()
         if to is None:
-            raise ValidationError({"to": ["the code of the receiving organisation"]})
+            raise ValidationError({"to": [_("the code of the receiving organisation")]})
         consent = None
         if data.get("consent") is not None:
             consent = (
@@ -362,10 +367,10 @@ class CaseReferralView(APIView):
                 else None
             )
             if consent is None:
-                raise ValidationError({"consent": ["no such consent record in this case"]})
+                raise ValidationError({"consent": [_("no such consent record in this case")]})
         services_requested = data.get("services")
         if not isinstance(services_requested, list):
-            raise ValidationError({"services": ["a list of service codes"]})
+            raise ValidationError({"services": [_("a list of service codes")]})
         referral = services.send_referral(
             user=request.user,  # type: ignore[arg-type]
             case=case,
@@ -412,5 +417,5 @@ class ReferralActionView(APIView):
                 user=user, referral=referral, reason=str(data.get("reason", ""))
             )
         else:
-            raise NotFound("no such action")
+            raise NotFound(_("no such action"))
         return Response(referral_json(_referral(request, str(referral.pk))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -81,7 +82,12 @@ def _language(request: Request) -> str:
     language = request.query_params.get("lang", "kk")
     if language not in LANGUAGES:
         raise serializers.ValidationError(
-            {"lang": [f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}"]}
+            {
+                "lang": [
+                    _("unknown language %(language)r; use one of %(choices)s")
+                    % {"language": language, "choices": ", ".join(LANGUAGES)}
+                ]
+            }
         )
     return language
 
@@ -167,7 +173,7 @@ class ScreeningListView(APIView):
             data = dict(data)
             consent = data.pop("consent_to_referral")
             if not isinstance(consent, bool):
-                return Response({"consent_to_referral": ["must be true or false"]}, status=400)
+                return Response({"consent_to_referral": [_("must be true or false")]}, status=400)
         try:
             stored = services.store_screening(
                 user=request.user,  # type: ignore[arg-type]
@@ -212,7 +218,7 @@ class ScreeningDetailView(APIView):
     def get(self, request: Request, screening_id: str) -> Response:
         screening = selectors.screening_for(request.user, screening_id)  # type: ignore[arg-type]
         if screening is None:
-            raise NotFound("no such screening")
+            raise NotFound(_("no such screening"))
         return Response(_screening_json(screening))
 
 
@@ -228,9 +234,9 @@ class PlanStepView(APIView):
         screening = selectors.screening_for(request.user, screening_id, audited=False)  # type: ignore[arg-type]
         step = screening.steps.filter(position=position).first() if screening else None
         if step is None:
-            raise NotFound("no such step")
+            raise NotFound(_("no such step"))
         done = request.data.get("done") if isinstance(request.data, dict) else None
         if not isinstance(done, bool):
-            return Response({"done": ["must be true or false"]}, status=400)
+            return Response({"done": [_("must be true or false")]}, status=400)
         step = services.tick_plan_step(user=request.user, step=step, done=done)  # type: ignore[arg-type]
         return Response(_step_json(step))

@@ -279,3 +279,28 @@ def test_stale_version_is_409(world: dict[str, Any]) -> None:
     )
     assert response.status_code == 409
     assert "changed by someone else" in response.json()["version"][0]
+
+
+@pytest.mark.parametrize(
+    ("language", "missing_version", "not_found"),
+    [
+        ("en", "the version of the case you are changing", "no such case"),
+        ("ru", "требуется версия изменяемого дела", "такого дела нет"),
+        ("kk", "өзгертіп жатқан істің нұсқасы", "мұндай іс жоқ"),
+    ],
+)
+def test_api_errors_speak_the_clients_language(
+    world: dict[str, Any], language: str, missing_version: str, not_found: str
+) -> None:
+    client = client_for(Role.SUPERVISOR, "owner")
+    response = client.patch(
+        f"/api/v1/cases/{world['case'].pk}/person/",
+        {"phone": "1"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    assert missing_version in response.json()["version"][0]
+    response = client.get(f"/api/v1/cases/{uuid.uuid4()}/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert response.json()["detail"] == not_found
