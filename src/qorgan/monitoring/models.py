@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -110,3 +112,32 @@ class MigrationIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_id} {self.sector}"
+
+
+class ExportJob(models.Model):
+    """A case export built away from the request (``core.tasks``); the file is stored encrypted,
+    only its requester may download it, and it is deleted after ``EXPORT_TTL``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    fmt = models.CharField(_("format"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    blob = models.CharField(max_length=200, blank=True, help_text="storage name of the file")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fmt} {self.status} {self.pk}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
@@ -17,7 +18,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 from qorgan.directory.models import Duty, Region
 
-from .models import KIND_DIRECTION, MigrationIndicator, PreventionActivity
+from .models import KIND_DIRECTION, ExportJob, MigrationIndicator, PreventionActivity
 
 IMPORT_COLUMNS = ("year", "region", "sector", "quota", "attracted", "source", "published")
 MAX_IMPORT_ROWS = 5000
@@ -169,3 +170,101 @@ def import_indicators(*, user: User, name: str, content: bytes) -> int:
         detail={"rows": len(cleaned)},
     )
     return len(cleaned)
+
+
+EXPORT_FORMATS = {
+    "csv": ("qorgan-cases.csv", "text/csv; charset=utf-8"),
+    "xlsx": (
+        "qorgan-cases.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "htcds": ("qorgan-cases-htcds-2.0.csv", "text/csv; charset=utf-8"),
+}
+EXPORT_TTL = timedelta(hours=24)
+
+
+def request_case_export(*, user: User, fmt: str) -> ExportJob:
+    """Queue an export of the cases the user may see; it is built by the
+    ``monitoring.build_case_export`` task once this transaction commits."""
+    from qorgan.core.tasks import enqueue
+
+    if not allowed("cases.export", user):
+        raise PermissionDenied(_("only supervisors export cases"))
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError(
+            {"fmt": [_("one of: %(choices)s") % {"choices": ", ".join(EXPORT_FORMATS)}]}
+        )
+    purge_expired_exports()
+    job = ExportJob.objects.create(requested_by=user, fmt=fmt)
+    enqueue("monitoring.build_case_export", job_id=str(job.pk))
+    return job
+
+
+def build_case_export(job_id: str) -> None:
+    """Build the file with the requester's own scope, encrypt it, store it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from qorgan.core.crypto import fernet
+    from qorgan.core.spreadsheet import to_csv, to_xlsx
+
+    from . import exports
+
+    job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.status != ExportJob.Status.PENDING:
+        return
+    try:
+        header, rows = exports.case_rows(job.requested_by, htcds=job.fmt == "htcds")
+        body = to_xlsx([("cases", header, rows)]) if job.fmt == "xlsx" else to_csv(header, rows)
+        job.blob = default_storage.save(f"exports/{job.pk}", ContentFile(fernet().encrypt(body)))
+        job.rows, job.status = len(rows), ExportJob.Status.READY
+    except Exception:
+        job.status = ExportJob.Status.FAILED
+        raise
+    finally:
+        job.finished_at = timezone.now()
+        job.save(update_fields=["blob", "rows", "status", "finished_at"])
+    audit.record(
+        actor=job.requested_by,
+        action="cases_export",
+        object_type="cases.Case",
+        detail={"format": job.fmt, "rows": job.rows, "job": str(job.pk)},
+    )
+
+
+def read_export(*, user: User, job: ExportJob) -> tuple[str, str, bytes]:
+    """The file of a ready export, for its requester only; the download is audited."""
+    from django.core.files.storage import default_storage
+
+    from qorgan.core.crypto import fernet
+
+    if job.requested_by_id != user.pk or not allowed("cases.export", user):
+        raise PermissionDenied(_("only the person who asked for this export may download it"))
+    if job.requested_at < timezone.now() - EXPORT_TTL:
+        raise ValidationError(_("this export has expired; ask for a new one"))
+    if job.status != ExportJob.Status.READY or not job.blob:
+        raise ValidationError(_("this export is not ready"))
+    with default_storage.open(job.blob, "rb") as handle:
+        body = fernet().decrypt(handle.read())
+    audit.record(
+        actor=user,
+        action="cases_export_download",
+        object_type="monitoring.ExportJob",
+        object_id=job.pk,
+        detail={"format": job.fmt, "rows": job.rows},
+    )
+    filename, content_type = EXPORT_FORMATS[job.fmt]
+    return filename, content_type, body
+
+
+def purge_expired_exports(*, now: datetime | None = None) -> int:
+    """Delete exports older than ``EXPORT_TTL``, their files first; returns how many."""
+    from django.core.files.storage import default_storage
+
+    cutoff = (now or timezone.now()) - EXPORT_TTL
+    expired = list(ExportJob.objects.filter(requested_at__lt=cutoff))
+    for job in expired:
+        if job.blob:
+            default_storage.delete(job.blob)
+        job.delete()
+    return len(expired)

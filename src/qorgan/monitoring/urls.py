@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", views.indicators, name="indicators"),
     path("risk/", views.risk_index, name="risk"),
     path("report.<str:fmt>", views.period_report, name="report"),
-    path("cases.<str:fmt>", views.export_cases, name="export_cases"),
+    path("exports/", views.case_exports, name="exports"),
+    path("exports/<uuid:job_id>/", views.download_export, name="download_export"),
     path("open-data/<str:kind>.csv", views.open_data, name="open_data"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +22,7 @@ from qorgan.core.spreadsheet import to_csv, to_xlsx
 from qorgan.directory.models import Direction, Region, SubjectKind
 
 from . import exports, forms, risk, services
-from .models import MigrationIndicator, PreventionActivity
+from .models import ExportJob, MigrationIndicator, PreventionActivity
 from .statistics import Breakdown, Period, national_statistics, region_counts_for_risk
 
 SECTIONS = (
@@ -326,29 +326,39 @@ def period_report(request: HttpRequest, fmt: str) -> HttpResponse:
     raise PermissionDenied
 
 
-def export_cases(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The cases a supervisor may see, without names or identifiers: CSV, XLSX or HTCDS 2.0."""
+def case_exports(request: HttpRequest) -> HttpResponse:
+    """A supervisor's case exports: ask for one (built by a task), see it become ready, download."""
     _require("cases.export", request)
-    header, rows = exports.case_rows(request.user, htcds=fmt == "htcds")  # type: ignore[arg-type]
-    audit.record(
-        actor=request.user,
-        action="cases_export",
-        object_type="cases.Case",
-        detail={"format": fmt, "rows": len(rows)},
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            services.request_case_export(user=user, fmt=request.POST.get("fmt", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The export is being prepared."))
+        return redirect("monitoring:exports")
+    jobs = list(ExportJob.objects.filter(requested_by=user)[:20])
+    pending = any(job.status == ExportJob.Status.PENDING for job in jobs)
+    return render(
+        request,
+        "monitoring/exports.html",
+        {"jobs": jobs, "pending": pending, "formats": services.EXPORT_FORMATS},
     )
-    if fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx([("cases", header, rows)]),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="qorgan-cases.xlsx"'
-    elif fmt in ("csv", "htcds"):
-        response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="qorgan-cases{"-htcds-2.0" if fmt == "htcds" else ""}.csv"'
-        )
-    else:
-        raise PermissionDenied
+
+
+def download_export(request: HttpRequest, job_id: str) -> HttpResponse:
+    _require("cases.export", request)
+    job = ExportJob.objects.filter(pk=job_id, requested_by=request.user.pk).first()
+    if job is None:
+        raise Http404
+    try:
+        filename, content_type, body = services.read_export(user=request.user, job=job)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("monitoring:exports")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -372,6 +382,12 @@ def open_data(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def monitoring_home(request: HttpRequest) -> HttpResponse:
-    if not (allowed("stats.view", request.user) or allowed("prevention.record", request.user)):
+    if not any(
+        allowed(rule, request.user) for rule in ("stats.view", "prevention.record", "cases.export")
+    ):
         raise PermissionDenied
-    return render(request, "monitoring/home.html", {"today": date.today()})
+    return render(
+        request,
+        "monitoring/home.html",
+        {"today": date.today(), "can_export": allowed("cases.export", request.user)},
+    )

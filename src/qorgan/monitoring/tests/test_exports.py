@@ -14,7 +14,7 @@ from django.utils import timezone
 from qorgan.accounts.roles import Role
 from qorgan.cases import services as cases
 from qorgan.monitoring.htcds import FIELDS
-from qorgan.monitoring.models import MigrationIndicator
+from qorgan.monitoring.models import ExportJob, MigrationIndicator
 
 pytestmark = pytest.mark.django_db
 HTCDS_CSV = Path(__file__).resolve().parents[4] / "docs" / "standards" / "htcds-2.0-fields.csv"
@@ -43,18 +43,35 @@ def supervisor(client: Any, make_user: Any) -> Any:
     return client
 
 
+def export(client: Any, fmt: str, capture: Any) -> bytes:
+    """Ask for an export; the task runs when the request's transaction commits; download it."""
+    with capture(execute=True):
+        assert client.post("/en/monitoring/exports/", {"fmt": fmt}).status_code == 302
+    job = ExportJob.objects.get(fmt=fmt)
+    assert job.status == ExportJob.Status.READY
+    page = client.get("/en/monitoring/exports/").content.decode()
+    assert f"/en/monitoring/exports/{job.pk}/" in page
+    response = client.get(f"/en/monitoring/exports/{job.pk}/")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    return response.content
+
+
 def read_csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_case_export_has_no_names_and_neutralises_formulas(supervisor: Any) -> None:
-    rows = read_csv(supervisor.get("/en/monitoring/cases.csv").content)
+def test_case_export_has_no_names_and_neutralises_formulas(
+    supervisor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    rows = read_csv(export(supervisor, "csv", django_capture_on_commit_callbacks))
     assert rows[0][0] == "reference" and len(rows) == 2
     assert "Tursunova" not in str(rows)
 
 
-def test_htcds_export_uses_the_standard_field_names_and_values(supervisor: Any) -> None:
-    rows = read_csv(supervisor.get("/en/monitoring/cases.htcds").content)
+def test_htcds_export_uses_the_standard_field_names_and_values(
+    supervisor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    rows = read_csv(export(supervisor, "htcds", django_capture_on_commit_callbacks))
     header, record = rows[0], dict(zip(rows[0], rows[1], strict=True))
     standard = {
         r["Field Name including Prefix"]
@@ -72,10 +89,13 @@ def test_htcds_export_uses_the_standard_field_names_and_values(supervisor: Any) 
     assert "Tursunova" not in str(rows)
 
 
-def test_xlsx_export_cells_are_text_not_formulas(supervisor: Any) -> None:
+def test_xlsx_export_cells_are_text_not_formulas(
+    supervisor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(supervisor.get("/en/monitoring/cases.xlsx").content)).active
+    content = export(supervisor, "xlsx", django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(content)).active
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f"
@@ -83,7 +103,60 @@ def test_xlsx_export_cells_are_text_not_formulas(supervisor: Any) -> None:
 
 def test_exports_are_for_supervisors(client: Any, make_user: Any) -> None:
     client.force_login(make_user(username="fw", role=Role.FRONTLINE_WORKER, organisation="ORG01"))
-    assert client.get("/en/monitoring/cases.csv").status_code == 403
+    assert client.get("/en/monitoring/exports/").status_code == 403
+    assert client.post("/en/monitoring/exports/", {"fmt": "csv"}).status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+def test_export_file_is_encrypted_and_only_for_its_requester(
+    supervisor: Any, client: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from qorgan.core.audit import AuditEvent
+
+    export(supervisor, "csv", django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    with default_storage.open(job.blob, "rb") as handle:
+        stored = handle.read()
+    assert b"reference" not in stored  # encrypted at rest
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"cases_export", "cases_export_download"} <= actions
+    other = make_user(username="sup2", role=Role.SUPERVISOR, organisation="ORG01")
+    supervisor.force_login(other)
+    assert supervisor.get(f"/en/monitoring/exports/{job.pk}/").status_code == 404
+
+
+def test_bad_format_is_named_and_expired_exports_are_deleted(
+    supervisor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+
+    from qorgan.monitoring.services import purge_expired_exports
+
+    response = supervisor.post("/en/monitoring/exports/", {"fmt": "pdf"}, follow=True)
+    assert response.status_code == 200 and "csv, xlsx, htcds" in response.content.decode()
+    assert not ExportJob.objects.exists()
+    export(supervisor, "csv", django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - timedelta(hours=25))
+    response = supervisor.get(f"/en/monitoring/exports/{job.pk}/", follow=True)
+    assert "expired" in response.content.decode()
+    assert purge_expired_exports() == 1
+    assert not ExportJob.objects.exists() and not default_storage.exists(job.blob)
+
+
+def test_export_waits_for_the_task(supervisor: Any) -> None:
+    """Before the task has run the page shows the job as being prepared and polls for it."""
+    supervisor.post("/en/monitoring/exports/", {"fmt": "csv"})  # on_commit never fires here
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.PENDING
+    page = supervisor.get("/en/monitoring/exports/").content.decode()
+    assert 'hx-trigger="every 2s"' in page and "being prepared" in page
+    response = supervisor.get(f"/en/monitoring/exports/{job.pk}/", follow=True)
+    assert "not ready" in response.content.decode()
 
 
 def coordinator(client: Any, make_user: Any) -> Any:

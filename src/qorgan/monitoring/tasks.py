@@ -1,0 +1,12 @@
+"""Monitoring work that leaves the request (see ``qorgan.core.tasks``)."""
+
+from __future__ import annotations
+
+from qorgan.core.tasks import task
+
+from . import services
+
+
+@task("monitoring.build_case_export")
+def build_case_export(job_id: str) -> None:
+    services.build_case_export(job_id)
