@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest_browser import sign_in
+from tests.test_portal_browser import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +106,23 @@ def test_case_list_and_case_page_in_three_languages(
     page.locator("#person form.record-form button[type=submit]").click()
     page.wait_for_selector(".messages .success")
     assert "Серікқызы" in page.locator("#person dl").inner_text()
+
+
+def test_supervisor_exports_cases_and_downloads_the_file(
+    page: Any, live_server: Any, make_user: Any
+) -> None:
+    from qorgan.accounts.roles import Role
+    from qorgan.cases import services
+
+    supervisor = make_user(username="sup", role=Role.SUPERVISOR, organisation="ORG01")
+    services.open_case(organisation=supervisor.organisation, by=supervisor)
+    sign_in(page, live_server.url, "sup")
+    page.goto(live_server.url + "/kk/monitoring/")
+    page.get_by_role("link", name="Істерді экспорттау").click()
+    page.get_by_role("button", name="CSV", exact=True).click()
+    expect(page.get_by_text("Экспорт дайындалуда.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Жүктеу").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert content.splitlines()[0].startswith("reference") and len(content.splitlines()) == 2
+    check_page(page, live_server.url + "/kk/monitoring/exports/", live_server.url)  # axe-core
