@@ -58,3 +58,24 @@ def test_production_refuses_unsafe_settings(override: dict[str, str], message: s
     result = _import_prod(**override)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_shared_redis_cache_from_the_environment() -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("QORGAN_") and k != "DATABASE_URL"
+    }
+    env.update(SAFE)
+    env["QORGAN_CACHE_URL"] = "redis://127.0.0.1:6379/1"
+    env["DJANGO_SETTINGS_MODULE"] = "qorgan.settings.prod"
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache, caches\n"
+        "cache.set('qorgan:test:shared', 'yes', 30)\n"
+        "print(type(caches['default']).__name__, cache.get('qorgan:test:shared'))\n"
+        "cache.delete('qorgan:test:shared')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "yes"]

@@ -32,4 +32,9 @@ app.conf.beat_schedule = {
         "schedule": 24 * 60 * 60,
         "args": ("notifications.remind_overdue", {}),
     },
+    "statistics-refresh": {
+        "task": "qorgan.run_task",
+        "schedule": 15 * 60,
+        "args": ("monitoring.refresh_statistics", {}),
+    },
 }

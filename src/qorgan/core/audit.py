@@ -80,7 +80,7 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS}
         )
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        last = head.last_seq  # kept with last_hash under the same row lock: no MAX(seq) query
         authenticated = bool(getattr(actor, "is_authenticated", False))
         event = AuditEvent(
             seq=last + 1,

@@ -19,6 +19,7 @@ from qorgan.core import audit
 from qorgan.directory.models import Duty, Region
 
 from .models import KIND_DIRECTION, ExportJob, MigrationIndicator, PreventionActivity
+from .statistics import Period, national_statistics
 
 IMPORT_COLUMNS = ("year", "region", "sector", "quota", "attracted", "source", "published")
 MAX_IMPORT_ROWS = 5000
@@ -268,3 +269,36 @@ def purge_expired_exports(*, now: datetime | None = None) -> int:
             default_storage.delete(job.blob)
         job.delete()
     return len(expired)
+
+
+def _statistics_key(period: Period, region: str | None) -> str:
+    return f"qorgan:statistics:{period.start}:{period.end}:{region or '*'}"
+
+
+def refresh_statistics(*, today: date | None = None) -> int:
+    """Compute the dashboard's default period (1 January to today), national and for every
+    region, and keep it in the cache for ``STATISTICS_CACHE_SECONDS``; returns how many sets."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    period = Period(date(today.year, 1, 1), today)
+    regions: list[str | None] = [None, *Region.objects.values_list("code", flat=True)]
+    for region in regions:
+        cache.set(
+            _statistics_key(period, region),
+            {"stats": national_statistics(period, region), "at": timezone.now()},
+            settings.STATISTICS_CACHE_SECONDS,
+        )
+    return len(regions)
+
+
+def statistics_for(period: Period, region: str | None) -> tuple[dict[str, Any], datetime | None]:
+    """The figures for a period: the refreshed ones when the cache holds them (with the time
+    they were computed), otherwise computed now (and None)."""
+    from django.core.cache import cache
+
+    cached = cache.get(_statistics_key(period, region))
+    if cached is not None:
+        return cached["stats"], cached["at"]
+    return national_statistics(period, region), None

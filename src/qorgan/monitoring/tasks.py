@@ -10,3 +10,8 @@ from . import services
 @task("monitoring.build_case_export")
 def build_case_export(job_id: str) -> None:
     services.build_case_export(job_id)
+
+
+@task("monitoring.refresh_statistics")
+def refresh_statistics() -> int:
+    return services.refresh_statistics()

@@ -110,7 +110,7 @@ def _labels(stats: dict[str, Any]) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require("stats.view", request)
     period, region, form = _period(request)
-    stats = national_statistics(period, region or None)
+    stats, computed_at = services.statistics_for(period, region or None)
     _labels(stats)
     charted = {"region", "trend", "exploitation_form"}
     charts = [
@@ -130,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "charts": charts,
             "period": period,
+            "computed_at": computed_at,
             "query": request.GET.urlencode(),
         },
     )

@@ -203,6 +203,16 @@ OPEN_DATA_EPSILON = float(env_str("QORGAN_OPEN_DATA_EPSILON", "1.0"))
 TASKS_BACKEND = env_str("QORGAN_TASKS", "inline")
 REDIS_URL = env_str("QORGAN_REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+# A shared cache (Redis) for several servers and for figures refreshed by workers; the
+# embedded default keeps it in the process's memory.
+CACHE_URL = env_str("QORGAN_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# How long figures computed by the monitoring.refresh_statistics task are served (seconds).
+STATISTICS_CACHE_SECONDS = env_int("QORGAN_STATISTICS_CACHE_SECONDS", 30 * 60)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -242,3 +242,34 @@ def test_other_organisations_statistics_have_no_names(
     for url in ("/en/monitoring/statistics/", "/en/monitoring/report.csv", "/en/monitoring/risk/"):
         assert "Zhumabayeva" not in coordinator_client.get(url).content.decode("utf-8", "ignore")
     assert Organisation.objects.exists()
+
+
+@pytest.fixture
+def empty_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_refreshed_statistics_are_served_with_their_time_then_expire(
+    coordinator_client: Any, fixture: dict[str, Any], empty_cache: Any, settings: Any
+) -> None:
+    from qorgan.core.tasks import run
+
+    page = coordinator_client.get("/en/monitoring/statistics/").content.decode()
+    assert "Cases: <strong>19</strong>" in page and "Figures as of" not in page  # live
+    assert run("monitoring.refresh_statistics", {}) == 1 + Region.objects.count()
+    cases.open_case(
+        organisation=fixture["worker"].organisation,
+        by=fixture["worker"],
+        region=Region.objects.get(code="KZ-75"),
+    )
+    page = coordinator_client.get("/en/monitoring/statistics/").content.decode()
+    assert "Cases: <strong>19</strong>" in page and "Figures as of" in page  # refreshed figures
+    region = coordinator_client.get("/en/monitoring/statistics/?region=KZ-71").content.decode()
+    assert "Cases: <strong>6</strong>" in region and "Figures as of" in region
+    empty_cache.clear()  # what expiry does after QORGAN_STATISTICS_CACHE_SECONDS
+    page = coordinator_client.get("/en/monitoring/statistics/").content.decode()
+    assert "Cases: <strong>20</strong>" in page and "Figures as of" not in page
