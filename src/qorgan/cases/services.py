@@ -23,6 +23,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
 from qorgan.core.crypto import blind_index
+from qorgan.core.i18n import one_of
 from qorgan.directory.models import Organisation, Region
 
 from . import identity, workflow
@@ -85,10 +86,6 @@ def _deny(message: str) -> PermissionDenied:
 def _require(rule: str, user: User, obj: Any, message: str) -> None:
     if not allowed(rule, user, obj):
         raise _deny(message)
-
-
-def _one_of(values: Iterable[str]) -> str:
-    return _("one of %(values)s") % {"values": ", ".join(values)}
 
 
 def _date_of_birth_error(message: str) -> str:
@@ -501,9 +498,9 @@ def record_consent(
     )
     errors: dict[str, list[str]] = {}
     if purpose not in ConsentPurpose.values:
-        errors["purpose"] = [_one_of(ConsentPurpose.values)]
+        errors["purpose"] = [one_of(ConsentPurpose.values)]
     if form not in ConsentForm.values:
-        errors["form"] = [_one_of(ConsentForm.values)]
+        errors["form"] = [one_of(ConsentForm.values)]
     if given_on > timezone.localdate():
         errors["given_on"] = [_("cannot be in the future")]
     if errors:
@@ -771,7 +768,7 @@ def record_notification(
         _("only the organisation that opened the case records notifications"),
     )
     if kind not in NotificationKind.values:
-        raise ValidationError({"kind": [_one_of(NotificationKind.values)]})
+        raise ValidationError({"kind": [one_of(NotificationKind.values)]})
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": [_("cannot be in the future")]})
     record = NotificationSent.objects.create(
@@ -837,7 +834,7 @@ def record_service(
     _require("case.record_service", user, case, _("you cannot record services in this case"))
     errors: dict[str, list[str]] = {}
     if service not in ServiceType.values:
-        errors["service"] = [_one_of(ServiceType.values)]
+        errors["service"] = [one_of(ServiceType.values)]
     if ended_on and ended_on < started_on:
         errors["ended_on"] = [_("cannot be before the start")]
     if errors:
@@ -879,7 +876,7 @@ def record_route_event(
 
     errors: dict[str, list[str]] = {}
     if stage not in RouteStage.values:
-        errors["stage"] = [_one_of(RouteStage.values)]
+        errors["stage"] = [one_of(RouteStage.values)]
     country = (country or "").upper()
     if country not in alpha2_codes():
         errors["country"] = [_("an ISO 3166-1 alpha-2 country code")]
@@ -933,7 +930,7 @@ def set_objective_status(
 ) -> SupportObjective:
     _require("case.record_service", user, objective.case, _("you cannot plan support in this case"))
     if status not in ObjectiveStatus.values:
-        raise ValidationError({"status": [_one_of(ObjectiveStatus.values)]})
+        raise ValidationError({"status": [one_of(ObjectiveStatus.values)]})
     objective.status = status
     objective.save(update_fields=["status"])
     audit.record(

@@ -6,10 +6,12 @@ language (``name_kk``, ``name_ru``, ``name_en``); the user interface picks the a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 LANGUAGE_CODES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
@@ -29,3 +31,8 @@ def localized(obj: Any, field: str, language: str | None = None) -> str:
         if value:
             return str(value)
     return ""
+
+
+def one_of(values: Iterable[str]) -> str:
+    """The error for a value outside a fixed set: "one of a, b, c", in the active language."""
+    return _("one of %(values)s") % {"values": ", ".join(values)}
