@@ -10,6 +10,7 @@ from qorgan.core.i18n import active_language, localized
 from qorgan.directory.models import Duty, Region
 
 from .models import ActivityKind
+from .statistics import Period
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -32,8 +33,9 @@ class PeriodForm(forms.Form):
 
     def period(self, today: date) -> tuple[date, date, str]:
         data = self.cleaned_data if self.is_valid() else {}
-        start = data.get("start") or date(today.year, 1, 1)
-        end = data.get("end") or today
+        default = Period.year_to_date(today)
+        start = data.get("start") or default.start
+        end = data.get("end") or default.end
         if end < start:
             start, end = end, start
         return start, end, data.get("region") or ""

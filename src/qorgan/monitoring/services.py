@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.i18n import one_of
 from qorgan.directory.models import Duty, Region
 
 from .models import KIND_DIRECTION, ExportJob, MigrationIndicator, PreventionActivity
@@ -192,9 +195,7 @@ def request_case_export(*, user: User, fmt: str) -> ExportJob:
     if not allowed("cases.export", user):
         raise PermissionDenied(_("only supervisors export cases"))
     if fmt not in EXPORT_FORMATS:
-        raise ValidationError(
-            {"fmt": [_("one of: %(choices)s") % {"choices": ", ".join(EXPORT_FORMATS)}]}
-        )
+        raise ValidationError({"fmt": [one_of(EXPORT_FORMATS)]})
     purge_expired_exports()
     job = ExportJob.objects.create(requested_by=user, fmt=fmt)
     enqueue("monitoring.build_case_export", job_id=str(job.pk))
@@ -278,11 +279,7 @@ def _statistics_key(period: Period, region: str | None) -> str:
 def refresh_statistics(*, today: date | None = None) -> int:
     """Compute the dashboard's default period (1 January to today), national and for every
     region, and keep it in the cache for ``STATISTICS_CACHE_SECONDS``; returns how many sets."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    today = today or timezone.localdate()
-    period = Period(date(today.year, 1, 1), today)
+    period = Period.year_to_date(today or timezone.localdate())
     regions: list[str | None] = [None, *Region.objects.values_list("code", flat=True)]
     for region in regions:
         cache.set(
@@ -296,8 +293,6 @@ def refresh_statistics(*, today: date | None = None) -> int:
 def statistics_for(period: Period, region: str | None) -> tuple[dict[str, Any], datetime | None]:
     """The figures for a period: the refreshed ones when the cache holds them (with the time
     they were computed), otherwise computed now (and None)."""
-    from django.core.cache import cache
-
     cached = cache.get(_statistics_key(period, region))
     if cached is not None:
         return cached["stats"], cached["at"]

@@ -38,6 +38,11 @@ class Period:
     start: date
     end: date  # inclusive
 
+    @classmethod
+    def year_to_date(cls, today: date) -> Period:
+        """The default period of every page and of the statistics refresh: 1 January to today."""
+        return cls(date(today.year, 1, 1), today)
+
     def bounds(self) -> tuple[datetime, datetime]:
         tz = timezone.get_current_timezone()
         return (
