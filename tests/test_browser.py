@@ -118,7 +118,7 @@ def test_supervisor_exports_cases_and_downloads_the_file(
     services.open_case(organisation=supervisor.organisation, by=supervisor)
     sign_in(page, live_server.url, "sup")
     page.goto(live_server.url + "/kk/monitoring/")
-    page.get_by_role("link", name="Істерді экспорттау").click()
+    page.get_by_role("link", name="Есептер мен экспорттар").click()
     page.get_by_role("button", name="CSV", exact=True).click()
     expect(page.get_by_text("Экспорт дайындалуда.")).to_be_visible()
     with page.expect_download() as download:
@@ -126,3 +126,27 @@ def test_supervisor_exports_cases_and_downloads_the_file(
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert content.splitlines()[0].startswith("reference") and len(content.splitlines()) == 2
     check_page(page, live_server.url + "/kk/monitoring/exports/", live_server.url)  # axe-core
+
+
+def test_coordinator_prepares_the_commission_report_from_the_dashboard(
+    page: Any, live_server: Any, make_user: Any
+) -> None:
+    """The report is asked for with the dashboard's period, built by a task, then downloaded."""
+    from qorgan.accounts.roles import Role
+    from qorgan.cases import services
+
+    worker = make_user(username="sup", role=Role.SUPERVISOR, organisation="ORG01")
+    services.open_case(
+        organisation=worker.organisation, by=worker, facts=services.PersonFacts(citizenship="KZ")
+    )
+    make_user(username="coord", role=Role.COORDINATOR, organisation="ORG01")
+    sign_in(page, live_server.url, "coord")
+    page.goto(live_server.url + "/ru/monitoring/statistics/")
+    page.get_by_role("button", name="Отчёт (CSV)").click()
+    expect(page.get_by_text("Файл готовится.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Скачать").click()
+    assert download.value.suggested_filename.startswith("qorgan-report-")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert content.splitlines()[0] == "breakdown,category,number"
+    assert "Казахстан" in content  # built in the language it was asked in

@@ -115,8 +115,14 @@ class MigrationIndicator(models.Model):
 
 
 class ExportJob(models.Model):
-    """A case export built away from the request (``core.tasks``); the file is stored encrypted,
-    only its requester may download it, and it is deleted after ``EXPORT_TTL``."""
+    """A file built away from the request (``core.tasks``): a case export, a report for the
+    commissions or an open-data release. The file is stored encrypted, only its requester may
+    download it, and it is deleted after ``EXPORT_TTL``."""
+
+    class Kind(models.TextChoices):
+        CASES = "cases", _("Cases")
+        REPORT = "report", _("Report for the commissions")
+        OPEN_DATA = "open_data", _("Open data")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being prepared")
@@ -127,7 +133,11 @@ class ExportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    fmt = models.CharField(_("format"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CASES)
+    fmt = models.CharField(_("format"), max_length=20)
+    params = models.JSONField(
+        default=dict, blank=True, help_text="period, region and language of a report or release"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,15 +13,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
-from qorgan.core.i18n import one_of
+from qorgan.core.i18n import active_language, one_of
 from qorgan.directory.models import Duty, Region
 
+from . import reports
 from .models import KIND_DIRECTION, ExportJob, MigrationIndicator, PreventionActivity
 from .statistics import Period, national_statistics
 
@@ -176,87 +180,163 @@ def import_indicators(*, user: User, name: str, content: bytes) -> int:
     return len(cleaned)
 
 
-EXPORT_FORMATS = {
-    "csv": ("qorgan-cases.csv", "text/csv; charset=utf-8"),
-    "xlsx": (
-        "qorgan-cases.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+@dataclass(frozen=True)
+class ExportKind:
+    """Who may ask for a kind of file, its formats, and the audit action of its building."""
+
+    rule: str
+    formats: dict[str, str]  # format -> content type
+    action: str
+    denied: str | Promise
+
+
+CSV = "text/csv; charset=utf-8"
+EXPORT_KINDS: dict[str, ExportKind] = {
+    ExportJob.Kind.CASES: ExportKind(
+        rule="cases.export",
+        formats={"csv": CSV, "xlsx": reports.FORMATS["xlsx"], "htcds": CSV},
+        action="cases_export",
+        denied=gettext_lazy("only supervisors export cases"),
     ),
-    "htcds": ("qorgan-cases-htcds-2.0.csv", "text/csv; charset=utf-8"),
+    ExportJob.Kind.REPORT: ExportKind(
+        rule="stats.view",
+        formats=reports.FORMATS,
+        action="report_export",
+        denied=gettext_lazy("your role does not see the statistics"),
+    ),
+    ExportJob.Kind.OPEN_DATA: ExportKind(
+        rule="opendata.release",
+        formats={"k_anonymous": CSV, "synthetic": CSV},
+        action="open_data_release",
+        denied=gettext_lazy("only coordinators release open data"),
+    ),
 }
 EXPORT_TTL = timedelta(hours=24)
 
 
-def request_case_export(*, user: User, fmt: str) -> ExportJob:
-    """Queue an export of the cases the user may see; it is built by the
-    ``monitoring.build_case_export`` task once this transaction commits."""
+def request_export(
+    *,
+    user: User,
+    kind: str,
+    fmt: str,
+    period: Period | None = None,
+    region: str = "",
+) -> ExportJob:
+    """Queue a file for the user: the cases they may see (``kind="cases"``), the report for the
+    commissions or an open-data release for ``period`` (and ``region``), in the active language.
+    The ``monitoring.build_export`` task builds it once this transaction commits."""
     from qorgan.core.tasks import enqueue
 
-    if not allowed("cases.export", user):
-        raise PermissionDenied(_("only supervisors export cases"))
-    if fmt not in EXPORT_FORMATS:
-        raise ValidationError({"fmt": [one_of(EXPORT_FORMATS)]})
+    spec = EXPORT_KINDS.get(kind)
+    if spec is None:
+        raise ValidationError({"kind": [one_of(EXPORT_KINDS)]})
+    if not allowed(spec.rule, user):
+        raise PermissionDenied(spec.denied)
+    if fmt not in spec.formats:
+        raise ValidationError({"fmt": [one_of(spec.formats)]})
+    if region and not Region.objects.filter(code=region).exists():
+        raise ValidationError({"region": [_("unknown region")]})
+    params: dict[str, str] = {"language": active_language()}
+    if kind != ExportJob.Kind.CASES:
+        period = period or Period.year_to_date(timezone.localdate())
+        params |= {"start": str(period.start), "end": str(period.end), "region": region}
     purge_expired_exports()
-    job = ExportJob.objects.create(requested_by=user, fmt=fmt)
-    enqueue("monitoring.build_case_export", job_id=str(job.pk))
+    job = ExportJob.objects.create(requested_by=user, kind=kind, fmt=fmt, params=params)
+    enqueue("monitoring.build_export", job_id=str(job.pk))
     return job
 
 
-def build_case_export(job_id: str) -> None:
-    """Build the file with the requester's own scope, encrypt it, store it."""
+def _job_period(job: ExportJob) -> Period:
+    return Period(date.fromisoformat(job.params["start"]), date.fromisoformat(job.params["end"]))
+
+
+def _build(job: ExportJob) -> tuple[bytes, int]:
+    """The file's bytes and its number of rows, with the requester's own scope."""
+    from qorgan.core.spreadsheet import to_csv, to_xlsx
+
+    from . import exports
+
+    if job.kind == ExportJob.Kind.CASES:
+        header, rows = exports.case_rows(job.requested_by, htcds=job.fmt == "htcds")
+        body = to_xlsx([("cases", header, rows)]) if job.fmt == "xlsx" else to_csv(header, rows)
+        return body, len(rows)
+    period = _job_period(job)
+    if job.kind == ExportJob.Kind.OPEN_DATA:
+        columns, records = exports.open_data_rows(period, job.fmt)
+        return to_csv(columns, records), len(records)
+    stats = national_statistics(period, job.params.get("region") or None)
+    reports.label(stats)
+    return reports.render(stats, period, job.fmt), len(reports.table_rows(stats))
+
+
+def build_export(job_id: str) -> None:
+    """Build the file in the language it was asked in, encrypt it, store it; audited."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     from qorgan.core.crypto import fernet
-    from qorgan.core.spreadsheet import to_csv, to_xlsx
-
-    from . import exports
 
     job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status != ExportJob.Status.PENDING:
         return
     try:
-        header, rows = exports.case_rows(job.requested_by, htcds=job.fmt == "htcds")
-        body = to_xlsx([("cases", header, rows)]) if job.fmt == "xlsx" else to_csv(header, rows)
+        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+            body, job.rows = _build(job)
         job.blob = default_storage.save(f"exports/{job.pk}", ContentFile(fernet().encrypt(body)))
-        job.rows, job.status = len(rows), ExportJob.Status.READY
+        job.status = ExportJob.Status.READY
     except Exception:
         job.status = ExportJob.Status.FAILED
         raise
     finally:
         job.finished_at = timezone.now()
         job.save(update_fields=["blob", "rows", "status", "finished_at"])
+    detail: dict[str, Any] = {"format": job.fmt, "rows": job.rows, "job": str(job.pk)}
+    if job.kind != ExportJob.Kind.CASES:
+        detail |= {k: job.params.get(k, "") for k in ("start", "end", "region")}
     audit.record(
         actor=job.requested_by,
-        action="cases_export",
-        object_type="cases.Case",
-        detail={"format": job.fmt, "rows": job.rows, "job": str(job.pk)},
+        action=EXPORT_KINDS[job.kind].action,
+        object_type="cases.Case" if job.kind == ExportJob.Kind.CASES else "monitoring.Statistics",
+        detail=detail,
     )
 
 
+def export_filename(job: ExportJob) -> str:
+    if job.kind == ExportJob.Kind.CASES:
+        return {
+            "csv": "qorgan-cases.csv",
+            "xlsx": "qorgan-cases.xlsx",
+            "htcds": "qorgan-cases-htcds-2.0.csv",
+        }[job.fmt]
+    if job.kind == ExportJob.Kind.OPEN_DATA:
+        return f"qorgan-open-data-{job.fmt}-{job.params['start'][:4]}.csv"
+    return f"qorgan-report-{job.params['start']}-{job.params['end']}.{job.fmt}"
+
+
 def read_export(*, user: User, job: ExportJob) -> tuple[str, str, bytes]:
-    """The file of a ready export, for its requester only; the download is audited."""
+    """The file of a ready job, for its requester only (who must still hold the right to ask
+    for it); the download is audited."""
     from django.core.files.storage import default_storage
 
     from qorgan.core.crypto import fernet
 
-    if job.requested_by_id != user.pk or not allowed("cases.export", user):
-        raise PermissionDenied(_("only the person who asked for this export may download it"))
+    spec = EXPORT_KINDS[job.kind]
+    if job.requested_by_id != user.pk or not allowed(spec.rule, user):
+        raise PermissionDenied(_("only the person who asked for this file may download it"))
     if job.requested_at < timezone.now() - EXPORT_TTL:
-        raise ValidationError(_("this export has expired; ask for a new one"))
+        raise ValidationError(_("this file has expired; ask for a new one"))
     if job.status != ExportJob.Status.READY or not job.blob:
-        raise ValidationError(_("this export is not ready"))
+        raise ValidationError(_("this file is not ready"))
     with default_storage.open(job.blob, "rb") as handle:
         body = fernet().decrypt(handle.read())
     audit.record(
         actor=user,
-        action="cases_export_download",
+        action=f"{spec.action}_download",
         object_type="monitoring.ExportJob",
         object_id=job.pk,
-        detail={"format": job.fmt, "rows": job.rows},
+        detail={"kind": job.kind, "format": job.fmt, "rows": job.rows},
     )
-    filename, content_type = EXPORT_FORMATS[job.fmt]
-    return filename, content_type, body
+    return export_filename(job), spec.formats[job.fmt], body
 
 
 def purge_expired_exports(*, now: datetime | None = None) -> int:

@@ -7,9 +7,9 @@ from qorgan.core.tasks import task
 from . import services
 
 
-@task("monitoring.build_case_export")
-def build_case_export(job_id: str) -> None:
-    services.build_case_export(job_id)
+@task("monitoring.build_export")
+def build_export(job_id: str) -> None:
+    services.build_export(job_id)
 
 
 @task("monitoring.refresh_statistics")

@@ -9,39 +9,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import allowed
-from qorgan.core import audit
-from qorgan.core.i18n import active_language, localized
-from qorgan.core.spreadsheet import to_csv, to_xlsx
-from qorgan.directory.models import Direction, Region, SubjectKind
+from qorgan.core.i18n import localized
+from qorgan.directory.models import Region, SubjectKind
 
-from . import exports, forms, risk, services
+from . import forms, reports, risk, services
 from .models import ExportJob, MigrationIndicator, PreventionActivity
-from .statistics import Breakdown, Period, national_statistics, region_counts_for_risk
-
-SECTIONS = (
-    "region",
-    "trend",
-    "exploitation_form",
-    "sex",
-    "age_group",
-    "citizenship",
-    "detection_source",
-    "subject",
-    "status",
-    "identification",
-    "referrals",
-    "services",
-    "reports",
-    "prevention_direction",
-    "prevention_region",
-)
+from .statistics import Breakdown, Period, region_counts_for_risk
 
 
 def _require(rule: str, request: HttpRequest) -> None:
@@ -49,8 +29,8 @@ def _require(rule: str, request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _period(request: HttpRequest) -> tuple[Period, str, forms.PeriodForm]:
-    form = forms.PeriodForm(request.GET or None)
+def _period(request: HttpRequest, data: Any = None) -> tuple[Period, str, forms.PeriodForm]:
+    form = forms.PeriodForm((request.GET if data is None else data) or None)
     start, end, region = form.period(timezone.localdate())
     return Period(start, end), region, form
 
@@ -69,49 +49,11 @@ def _bars(breakdown: Breakdown) -> list[dict[str, Any]]:
     ]
 
 
-def _labels(stats: dict[str, Any]) -> None:
-    """Readable labels for codes, in the page's language."""
-    from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType
-    from qorgan.knowledge.catalogue import default_catalogue
-    from qorgan.portal.models import ReportStatus
-
-    lang = active_language()
-    regions = {r.code: localized(r, "name") for r in stats["region_objects"]}
-    kinds = {k.code: localized(k, "name") for k in SubjectKind.objects.all()}
-    directions = {d.code: localized(d, "title") for d in Direction.objects.all()}
-    stats["region"].labels = regions | {"unknown": _("Not known")}
-    stats["prevention_region"].labels = regions | {"unknown": _("Not known")}
-    stats["exploitation_form"].labels = {
-        e.code: e.text.get(lang) for e in default_catalogue().of_kind("exploitation_form")
-    }
-    stats["sex"].labels = {"female": _("Female"), "male": _("Male"), "unknown": _("Not known")}
-    stats["age_group"].labels = {"unknown": _("Not known")}
-    stats["citizenship"].labels = {
-        "KZ": _("Kazakhstan"),
-        "foreign": _("Foreign"),
-        "stateless": _("Stateless"),
-        "unknown": _("Not known"),
-    }
-    stats["detection_source"].labels = kinds | {"anonymous_report": _("Anonymous report")}
-    stats["subject"].labels = kinds
-    stats["status"].labels = dict(CaseStatus.choices)
-    stats["identification"].labels = {
-        "identified": _("Identified as a victim"),
-        "not_identified": _("Not identified as a victim"),
-    }
-    stats["referrals"].labels = {"made": _("Made"), "accepted": _("Accepted")} | {
-        k: str(v) for k, v in ReferralStatus.choices if k in ("declined", "completed")
-    }
-    stats["services"].labels = dict(ServiceType.choices)
-    stats["reports"].labels = dict(ReportStatus.choices)
-    stats["prevention_direction"].labels = directions
-
-
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require("stats.view", request)
     period, region, form = _period(request)
     stats, computed_at = services.statistics_for(period, region or None)
-    _labels(stats)
+    reports.label(stats)
     charted = {"region", "trend", "exploitation_form"}
     charts = [
         {
@@ -120,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "bars": _bars(stats[name]) if name in charted else [],
             "height": len(stats[name].cells) * 20 + 4,
         }
-        for name in SECTIONS
+        for name in reports.SECTIONS
     ]
     return render(
         request,
@@ -131,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "period": period,
             "computed_at": computed_at,
-            "query": request.GET.urlencode(),
+            "can_release": allowed("opendata.release", request.user),
         },
     )
 
@@ -264,76 +206,49 @@ def risk_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
-    rows = []
-    for name in SECTIONS:
-        breakdown: Breakdown = stats[name]
-        for _key, label, cell in breakdown.rows():
-            rows.append((name, label, cell.display(breakdown.threshold)))
-    return rows
+def _request_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """Ask for a report or an open-data release of the posted period; it is built by a task and
+    waits on the exports page."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    period, region, _form = _period(request, request.POST)
+    try:
+        services.request_export(user=request.user, kind=kind, fmt=fmt, period=period, region=region)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('monitoring:dashboard')}?{request.POST.urlencode()}")
+    messages.success(request, _("The file is being prepared."))
+    return redirect("monitoring:exports")
 
 
 def period_report(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The report for the interagency and regional commissions: PDF or XLSX, in the page's language."""
+    """The report for the interagency and regional commissions: PDF, XLSX or CSV."""
     _require("stats.view", request)
-    period, region, _form = _period(request)
-    stats = national_statistics(period, region or None)
-    _labels(stats)
-    audit.record(
-        actor=request.user,
-        action="report_export",
-        object_type="monitoring.Statistics",
-        detail={
-            "format": fmt,
-            "start": str(period.start),
-            "end": str(period.end),
-            "region": region,
-        },
-    )
-    filename = f"qorgan-report-{period.start}-{period.end}"
-    if fmt == "xlsx":
-        body = to_xlsx(
-            [
-                (
-                    str(_("Statistics")),
-                    [str(_("Breakdown")), str(_("Category")), str(_("Number"))],
-                    _table_rows(stats),
-                )
-            ]
-        )
-        response = HttpResponse(
-            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    if fmt == "pdf":
-        from weasyprint import HTML
+    return _request_file(request, ExportJob.Kind.REPORT, fmt)
 
-        html = render_to_string(
-            "monitoring/report_pdf.html",
-            {"stats": stats, "sections": [(n, stats[n]) for n in SECTIONS], "period": period},
-            request=request,
-        )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
-    if fmt == "csv":
-        response = HttpResponse(
-            to_csv(["breakdown", "category", "number"], _table_rows(stats)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    raise PermissionDenied
+
+def open_data(request: HttpRequest, kind: str) -> HttpResponse:
+    """The anonymised open-data release: k-anonymous records, or differentially private synthetic ones."""
+    _require("opendata.release", request)
+    return _request_file(request, ExportJob.Kind.OPEN_DATA, kind)
+
+
+def _may_export(user: Any) -> bool:
+    return any(allowed(spec.rule, user) for spec in services.EXPORT_KINDS.values())
 
 
 def case_exports(request: HttpRequest) -> HttpResponse:
-    """A supervisor's case exports: ask for one (built by a task), see it become ready, download."""
-    _require("cases.export", request)
+    """The user's files: case exports (supervisors ask for them here), reports and open-data
+    releases; each built by a task, shown as it becomes ready, downloadable by its requester."""
     user: Any = request.user
+    if not _may_export(user):
+        raise PermissionDenied
     if request.method == "POST":
+        _require("cases.export", request)
         try:
-            services.request_case_export(user=user, fmt=request.POST.get("fmt", ""))
+            services.request_export(
+                user=user, kind=ExportJob.Kind.CASES, fmt=request.POST.get("fmt", "")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -344,12 +259,18 @@ def case_exports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/exports.html",
-        {"jobs": jobs, "pending": pending, "formats": services.EXPORT_FORMATS},
+        {
+            "jobs": jobs,
+            "pending": pending,
+            "formats": services.EXPORT_KINDS[ExportJob.Kind.CASES].formats,
+            "can_export_cases": allowed("cases.export", user),
+        },
     )
 
 
 def download_export(request: HttpRequest, job_id: str) -> HttpResponse:
-    _require("cases.export", request)
+    if not _may_export(request.user):
+        raise PermissionDenied
     job = ExportJob.objects.filter(pk=job_id, requested_by=request.user.pk).first()
     if job is None:
         raise Http404
@@ -364,24 +285,6 @@ def download_export(request: HttpRequest, job_id: str) -> HttpResponse:
     return response
 
 
-def open_data(request: HttpRequest, kind: str) -> HttpResponse:
-    """The anonymised open-data release: k-anonymous records, or differentially private synthetic ones."""
-    _require("opendata.release", request)
-    period, _region, _form = _period(request)
-    header, rows = exports.open_data_rows(period, kind)
-    audit.record(
-        actor=request.user,
-        action="open_data_release",
-        object_type="monitoring.OpenData",
-        detail={"kind": kind, "rows": len(rows)},
-    )
-    response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="qorgan-open-data-{kind}-{period.start.year}.csv"'
-    )
-    return response
-
-
 def monitoring_home(request: HttpRequest) -> HttpResponse:
     if not any(
         allowed(rule, request.user) for rule in ("stats.view", "prevention.record", "cases.export")
@@ -390,5 +293,5 @@ def monitoring_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/home.html",
-        {"today": date.today(), "can_export": allowed("cases.export", request.user)},
+        {"today": date.today(), "can_export": _may_export(request.user)},
     )

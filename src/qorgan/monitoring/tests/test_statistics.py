@@ -145,14 +145,43 @@ def test_dashboard_for_coordinators_only(
     assert client.get(f"/{language}/monitoring/statistics/").status_code == 403
 
 
+def prepared_file(client: Any, url: str, capture: Any, data: dict[str, str] | None = None) -> Any:
+    """Ask for a file from the dashboard (built by the task when the request commits), then
+    download it from the exports page, as a coordinator does."""
+    from qorgan.monitoring.models import ExportJob
+
+    with capture(execute=True):
+        response = client.post(url, data or {})
+    assert response.status_code == 302 and response["Location"].endswith("/monitoring/exports/")
+    job = ExportJob.objects.order_by("-requested_at").first()
+    assert job.status == ExportJob.Status.READY
+    download = client.get(f"/en/monitoring/exports/{job.pk}/")
+    assert download.status_code == 200 and download["Cache-Control"] == "no-store"
+    return download
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_period_report_pdf_xlsx_csv(
-    coordinator_client: Any, fixture: dict[str, Any], language: str, tmp_path: Path
+    coordinator_client: Any,
+    fixture: dict[str, Any],
+    language: str,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from openpyxl import load_workbook
 
-    pdf = coordinator_client.get(f"/{language}/monitoring/report.pdf")
+    def report(fmt: str) -> Any:
+        return prepared_file(
+            coordinator_client,
+            f"/{language}/monitoring/report.{fmt}",
+            django_capture_on_commit_callbacks,
+        )
+
+    pdf = report("pdf")
     assert pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"] == (
+        f'attachment; filename="qorgan-report-{PERIOD.start}-{PERIOD.end}.pdf"'
+    )
     (tmp_path / "r.pdf").write_bytes(pdf.content)
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(tmp_path / "r.pdf"), "-"],
@@ -161,32 +190,67 @@ def test_period_report_pdf_xlsx_csv(
         check=True,
     ).stdout
     assert "<5" in text
-    if language == "kk":
+    if language == "kk":  # built by the task in the language it was asked in
         assert "ө" in text or "ү" in text or "қ" in text
-    xlsx = coordinator_client.get(f"/{language}/monitoring/report.xlsx")
+    elif language == "en":
+        assert "Report for the interagency and regional commissions" in text
+    xlsx = report("xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     numbers = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "<5" in numbers and all(n == "<5" or int(n) == 0 or int(n) >= 5 for n in numbers)
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                coordinator_client.get(f"/{language}/monitoring/report.csv").content.decode(
-                    "utf-8-sig"
-                )
-            )
-        )
-    )
+    rows = list(csv.reader(io.StringIO(report("csv").content.decode("utf-8-sig"))))
     assert rows[0] == ["breakdown", "category", "number"]
 
 
+def test_report_of_a_region_and_period_is_audited_and_bad_input_named(
+    coordinator_client: Any, fixture: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import translation
+
+    from qorgan.core.audit import AuditEvent
+    from qorgan.monitoring import reports
+    from qorgan.monitoring.models import ExportJob
+
+    start = f"{TODAY.year}-01-01"
+    data = {"start": start, "end": str(TODAY), "region": "KZ-75"}
+    body = prepared_file(
+        coordinator_client,
+        "/en/monitoring/report.csv",
+        django_capture_on_commit_callbacks,
+        data,
+    ).content.decode("utf-8-sig")
+    expected = national_statistics(PERIOD, "KZ-75")  # the region's figures, not the country's
+    with translation.override("en"):
+        reports.label(expected)
+        rows = [list(row) for row in reports.table_rows(expected)]
+    assert list(csv.reader(io.StringIO(body)))[1:] == rows
+    assert rows != [list(r) for r in reports.table_rows(national_statistics(PERIOD))]
+    event = AuditEvent.objects.filter(action="report_export").get()
+    assert event.detail["region"] == "KZ-75" and event.detail["start"] == start
+    assert AuditEvent.objects.filter(action="report_export_download").exists()
+    # A format the report does not have, and a GET instead of the form's POST: named, nothing queued.
+    response = coordinator_client.post("/en/monitoring/report.doc", data, follow=True)
+    assert response.status_code == 200 and "pdf, xlsx, csv" in response.content.decode()
+    assert coordinator_client.get("/en/monitoring/report.csv").status_code == 405
+    assert ExportJob.objects.count() == 1
+
+
 def test_open_data_release_is_k_anonymous(
-    coordinator_client: Any, fixture: dict[str, Any], settings: Any
+    coordinator_client: Any,
+    fixture: dict[str, Any],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from qorgan.monitoring import opendata
     from qorgan.monitoring.exports import release_records
 
     settings.OPEN_DATA_K = 5
-    response = coordinator_client.get("/en/monitoring/open-data/k_anonymous.csv")
+    response = prepared_file(
+        coordinator_client,
+        "/en/monitoring/open-data/k_anonymous.csv",
+        django_capture_on_commit_callbacks,
+    )
+    assert f"qorgan-open-data-k_anonymous-{TODAY.year}.csv" in response["Content-Disposition"]
     rows = [tuple(r) for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
     source = release_records(PERIOD)
     # Only the five Almaty girls (minor, KZ, forced labour) share all attributes with 5 cases.
@@ -195,16 +259,53 @@ def test_open_data_release_is_k_anonymous(
 
 
 def test_open_data_withholds_everything_below_k(
-    coordinator_client: Any, fixture: dict[str, Any], settings: Any
+    coordinator_client: Any,
+    fixture: dict[str, Any],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.OPEN_DATA_K = 50
-    response = coordinator_client.get("/en/monitoring/open-data/k_anonymous.csv")
+    response = prepared_file(
+        coordinator_client,
+        "/en/monitoring/open-data/k_anonymous.csv",
+        django_capture_on_commit_callbacks,
+    )
     assert response.content.decode("utf-8-sig").strip().splitlines()[1:] == []
 
 
-def test_open_data_is_for_coordinators(client: Any, fixture: dict[str, Any]) -> None:
+def test_open_data_is_for_coordinators(
+    client: Any, fixture: dict[str, Any], make_user: Any
+) -> None:
+    from qorgan.monitoring.models import ExportJob
+
     client.force_login(fixture["worker"])
-    assert client.get("/en/monitoring/open-data/k_anonymous.csv").status_code == 403
+    assert client.post("/en/monitoring/open-data/k_anonymous.csv").status_code == 403
+    client.force_login(make_user(username="sup", role=Role.SUPERVISOR, organisation="ORG01"))
+    assert client.post("/en/monitoring/open-data/k_anonymous.csv").status_code == 403
+    assert client.post("/en/monitoring/report.csv").status_code == 302  # supervisors see statistics
+    assert list(ExportJob.objects.values_list("kind", flat=True)) == ["report"]
+
+
+def test_a_file_is_only_for_its_requester_while_they_keep_the_right(
+    coordinator_client: Any,
+    client: Any,
+    fixture: dict[str, Any],
+    make_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from qorgan.accounts.models import User
+    from qorgan.monitoring.models import ExportJob
+
+    prepared_file(
+        coordinator_client, "/en/monitoring/report.csv", django_capture_on_commit_callbacks
+    )
+    job = ExportJob.objects.get()
+    other = make_user(username="coord2", role=Role.COORDINATOR, organisation="ORG01")
+    coordinator_client.force_login(other)
+    assert coordinator_client.get(f"/en/monitoring/exports/{job.pk}/").status_code == 404
+    User.objects.filter(pk=job.requested_by_id).update(role=Role.FRONTLINE_WORKER)
+    coordinator_client.force_login(User.objects.get(pk=job.requested_by_id))
+    assert coordinator_client.get(f"/en/monitoring/exports/{job.pk}/").status_code == 403
 
 
 def test_duty_coverage_shows_duties_without_work(
@@ -231,7 +332,7 @@ def test_duty_coverage_shows_duties_without_work(
 
 
 def test_other_organisations_statistics_have_no_names(
-    coordinator_client: Any, fixture: dict[str, Any]
+    coordinator_client: Any, fixture: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     cases.update_person(
         user=fixture["worker"],
@@ -239,8 +340,12 @@ def test_other_organisations_statistics_have_no_names(
         expected_version=1,
         data={"surname": "Zhumabayeva"},
     )
-    for url in ("/en/monitoring/statistics/", "/en/monitoring/report.csv", "/en/monitoring/risk/"):
+    for url in ("/en/monitoring/statistics/", "/en/monitoring/risk/"):
         assert "Zhumabayeva" not in coordinator_client.get(url).content.decode("utf-8", "ignore")
+    report = prepared_file(
+        coordinator_client, "/en/monitoring/report.csv", django_capture_on_commit_callbacks
+    )
+    assert "Zhumabayeva" not in report.content.decode("utf-8-sig")
     assert Organisation.objects.exists()
 
 

@@ -1,0 +1,118 @@
+"""The report for the interagency and regional commissions (PDF, XLSX, CSV): readable labels
+for the statistics' codes and the files, in the active language. Used by the dashboard and by
+the export task; nothing here depends on a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from qorgan.core.i18n import active_language, localized
+from qorgan.core.spreadsheet import to_csv, to_xlsx
+from qorgan.directory.models import Direction, SubjectKind
+
+from .statistics import Breakdown, Period
+
+SECTIONS = (
+    "region",
+    "trend",
+    "exploitation_form",
+    "sex",
+    "age_group",
+    "citizenship",
+    "detection_source",
+    "subject",
+    "status",
+    "identification",
+    "referrals",
+    "services",
+    "reports",
+    "prevention_direction",
+    "prevention_region",
+)
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def label(stats: dict[str, Any]) -> None:
+    """Readable labels for codes, in the active language."""
+    from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType
+    from qorgan.knowledge.catalogue import default_catalogue
+    from qorgan.portal.models import ReportStatus
+
+    lang = active_language()
+    regions = {r.code: localized(r, "name") for r in stats["region_objects"]}
+    kinds = {k.code: localized(k, "name") for k in SubjectKind.objects.all()}
+    directions = {d.code: localized(d, "title") for d in Direction.objects.all()}
+    stats["region"].labels = regions | {"unknown": _("Not known")}
+    stats["prevention_region"].labels = regions | {"unknown": _("Not known")}
+    stats["exploitation_form"].labels = {
+        e.code: e.text.get(lang) for e in default_catalogue().of_kind("exploitation_form")
+    }
+    stats["sex"].labels = {"female": _("Female"), "male": _("Male"), "unknown": _("Not known")}
+    stats["age_group"].labels = {"unknown": _("Not known")}
+    stats["citizenship"].labels = {
+        "KZ": _("Kazakhstan"),
+        "foreign": _("Foreign"),
+        "stateless": _("Stateless"),
+        "unknown": _("Not known"),
+    }
+    stats["detection_source"].labels = kinds | {"anonymous_report": _("Anonymous report")}
+    stats["subject"].labels = kinds
+    stats["status"].labels = dict(CaseStatus.choices)
+    stats["identification"].labels = {
+        "identified": _("Identified as a victim"),
+        "not_identified": _("Not identified as a victim"),
+    }
+    stats["referrals"].labels = {"made": _("Made"), "accepted": _("Accepted")} | {
+        k: str(v) for k, v in ReferralStatus.choices if k in ("declined", "completed")
+    }
+    stats["services"].labels = dict(ServiceType.choices)
+    stats["reports"].labels = dict(ReportStatus.choices)
+    stats["prevention_direction"].labels = directions
+
+
+def table_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(breakdown, category, number) for every section; small cells as the suppressed display."""
+    rows = []
+    for name in SECTIONS:
+        breakdown: Breakdown = stats[name]
+        for _key, text, cell in breakdown.rows():
+            rows.append((name, text, cell.display(breakdown.threshold)))
+    return rows
+
+
+def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
+    """The labelled statistics as a file in ``fmt`` (one of ``FORMATS``)."""
+    if fmt == "xlsx":
+        return to_xlsx(
+            [
+                (
+                    str(_("Statistics")),
+                    [str(_("Breakdown")), str(_("Category")), str(_("Number"))],
+                    table_rows(stats),
+                )
+            ]
+        )
+    if fmt == "csv":
+        return to_csv(["breakdown", "category", "number"], table_rows(stats))
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "monitoring/report_pdf.html",
+            {
+                "stats": stats,
+                "sections": [(n, stats[n]) for n in SECTIONS],
+                "period": period,
+                "current_language": active_language(),
+            },
+        )
+        return bytes(HTML(string=html).write_pdf())
+    raise ValueError(fmt)
