@@ -25,7 +25,7 @@ def _verified_force_login(monkeypatch: pytest.MonkeyPatch) -> None:
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        original(self, user, backend or "django.contrib.auth.backends.ModelBackend")
+        original(self, user, backend or "qorgan.accounts.backends.ModelBackend")
         device = TOTPDevice.objects.filter(
             user=user, confirmed=True
         ).first() or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)

@@ -1,7 +1,9 @@
-"""Puts where a request came from into the audit context (address and path)."""
+"""Request plumbing: where a request came from goes into the audit context (address and
+path); rolling session expiry; security headers."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -36,4 +38,30 @@ class SecurityHeadersMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Rolling session expiry without a database write on every request: a session in use is
+    saved again (its expiry moved to ``SESSION_COOKIE_AGE`` from now) at most once every
+    ``SESSION_REFRESH_SECONDS``. Sits just inside ``SessionMiddleware``, which does the save."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # no session, or just signed out
+        now = int(time.time())
+        if (
+            session.modified
+            or now - int(session.get(self.KEY, 0)) >= settings.SESSION_REFRESH_SECONDS
+        ):
+            session[self.KEY] = now
         return response

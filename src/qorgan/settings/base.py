@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qorgan.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,16 +113,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # lock-out after repeated failed sign-ins
+    "qorgan.accounts.backends.AxesBackend",  # lock-out after repeated failed sign-ins (axes)
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "qorgan.accounts.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "work"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # A session ends after this long without a request (rolling), and when the browser closes.
+# The expiry moves forward at most once every SESSION_REFRESH_SECONDS
+# (core.middleware.SessionRefreshMiddleware), not with a database write on every request.
 SESSION_COOKIE_AGE = env_int("QORGAN_SESSION_SECONDS", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor sign-in (TOTP with backup codes) for every staff user.
 REQUIRE_TWO_FACTOR = env_bool("QORGAN_REQUIRE_2FA", True)
@@ -211,6 +214,14 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a shared cache, sessions are read from it and written through to the database; a
+# per-process cache would keep a signed-out session alive in the other processes, so without
+# one the database alone holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 # How long figures computed by the monitoring.refresh_statistics task are served (seconds).
 STATISTICS_CACHE_SECONDS = env_int("QORGAN_STATISTICS_CACHE_SECONDS", 30 * 60)
 CELERY_RESULT_BACKEND = None

@@ -174,3 +174,67 @@ def test_security_headers(client: Any, make_user: Any) -> None:
     assert public["X-Content-Type-Options"] == "nosniff"
     client.force_login(make_user(username="officer"))
     assert client.get("/en/work/")["Cache-Control"] == "no-store"
+
+
+def signed_in_with_second_factor(user: User) -> Any:
+    """A browser signed in with password and second factor (a backup code: the phone's code was
+    just used to confirm the device, and a TOTP code counts once)."""
+    from django.test import Client
+
+    from qorgan.accounts import two_factor
+
+    confirmed = two_factor.confirm_totp(user, current_code(two_factor.pending_totp(user)))
+    assert confirmed is not None
+    browser = Client()
+    browser.post(
+        "/en/accounts/login/", {"username": user.username, "password": "a-long-test-password"}
+    )
+    response = browser.post("/en/accounts/two-factor/", {"token": confirmed.backup_codes[0]})
+    assert response.status_code == 302
+    return browser
+
+
+def test_session_expiry_rolls_forward_without_a_write_on_every_request(
+    make_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from qorgan.core.middleware import SessionRefreshMiddleware
+
+    browser = signed_in_with_second_factor(make_user(username="officer"))
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    # A request right after another writes nothing: session, user with organisation, device.
+    with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as queries:
+        assert browser.get("/api/v1/me/").json()["organisation"] == "ORG01"
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in queries)
+    # Once the last refresh is a minute old, the expiry moves to an hour from now.
+    session = Session.objects.get(session_key=key)
+    data = session.get_decoded() | {SessionRefreshMiddleware.KEY: 0}
+    Session.objects.filter(session_key=key).update(
+        session_data=Session.objects.encode(data), expire_date=timezone.now() + timedelta(seconds=5)
+    )
+    assert browser.get("/api/v1/me/").status_code == 200
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    # A session left alone past its expiry is over.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert browser.get("/api/v1/me/").status_code == 403
+    assert browser.get("/en/cases/")["Location"].startswith("/en/accounts/login/")
+
+
+def test_signing_out_leaves_no_session_behind(make_user: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    browser = signed_in_with_second_factor(make_user(username="officer"))
+    assert Session.objects.count() == 1
+    browser.post("/en/accounts/logout/")
+    assert Session.objects.count() == 0
+    assert browser.get("/api/v1/me/").status_code == 403
+    assert Session.objects.count() == 0
