@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
@@ -43,8 +43,8 @@ def audit_context(*, remote_addr: str = "", route: str = "") -> Iterator[None]:
 
 
 def _canonical(event: AuditEvent) -> bytes:
+    """The event's content as canonical JSON (its place in the chain is hashed beside it)."""
     payload = {
-        "seq": event.seq,
         "at": event.at.isoformat(),
         "actor_id": event.actor_id,
         "actor_username": event.actor_username,
@@ -61,7 +61,16 @@ def _canonical(event: AuditEvent) -> bytes:
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(event)).hexdigest()
+    """SHA-256 over the previous hash, the event's sequence number and its content; the
+    PostgreSQL function ``core_audit_append`` computes the same bytes."""
+    return hashlib.sha256(f"{prev_hash}\n{event.seq}\n".encode() + _canonical(event)).hexdigest()
+
+
+# One round trip on PostgreSQL: lock the head, hash, insert, move the head (migration 0005).
+_APPEND_SQL = (
+    "SELECT out_seq, out_prev_hash, out_hash FROM core_audit_append("
+    "%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s)"
+)
 
 
 def record(
@@ -76,29 +85,51 @@ def record(
     """Append one event to the chain. Never put personal data into ``detail``: names of fields,
     codes and identifiers only."""
     origin = _origin.get()
+    authenticated = bool(getattr(actor, "is_authenticated", False))
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=actor.pk if authenticated else None,
+        actor_username=actor.get_username() if authenticated else "",
+        actor_organisation=getattr(getattr(actor, "organisation", None), "code", "")
+        if authenticated
+        else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        fields=sorted(set(fields)),
+        detail=detail or {},
+        remote_addr=origin.remote_addr,
+        route=origin.route,
+    )
+    connection = connections[AuditEvent.objects.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _APPEND_SQL,
+                [
+                    event.at,
+                    event.actor_id,
+                    event.actor_username,
+                    event.actor_organisation,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    json.dumps(event.fields, ensure_ascii=False),
+                    json.dumps(event.detail, ensure_ascii=False),
+                    event.remote_addr,
+                    event.route,
+                    _canonical(event),
+                ],
+            )
+            event.seq, event.prev_hash, event.hash = cursor.fetchone()
+        event._state.adding, event._state.db = False, connection.alias
+        return event
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS}
         )
-        last = head.last_seq  # kept with last_hash under the same row lock: no MAX(seq) query
-        authenticated = bool(getattr(actor, "is_authenticated", False))
-        event = AuditEvent(
-            seq=last + 1,
-            at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_username=actor.get_username() if authenticated else "",
-            actor_organisation=getattr(getattr(actor, "organisation", None), "code", "")
-            if authenticated
-            else "",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            fields=sorted(set(fields)),
-            detail=detail or {},
-            remote_addr=origin.remote_addr,
-            route=origin.route,
-            prev_hash=head.last_hash,
-        )
+        event.seq = head.last_seq + 1  # kept with last_hash under the row lock: no MAX(seq)
+        event.prev_hash = head.last_hash
         event.hash = compute_hash(head.last_hash, event)
         event.save(force_insert=True)
         AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_seq=event.seq)
