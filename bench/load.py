@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--phase-seconds", type=int, default=60)
     parser.add_argument("--soak-minutes", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/9")
     args = parser.parse_args()
     accounts = prepare(args.database_url, args.users, cases_per_org=1000)
     port = free_port()
@@ -129,6 +130,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "qorgan.settings.dev",
         "QORGAN_DEBUG": "false",
         "QORGAN_DB_CONN_MAX_AGE": "60",
+        # As in production (docs/deploy.md): a shared Redis cache, so sessions are cached_db.
+        "QORGAN_CACHE_URL": args.cache_url,
     }
     server = subprocess.Popen(
         [
@@ -175,6 +178,7 @@ def main() -> None:
     ratio = cases["rps"] / me["rps"] if me["rps"] else 0.0
     ratio_health = cases["rps"] / health["rps"] if health["rps"] else 0.0
     soak_total = soak.get("Aggregated", {})
+    soak_cases = soak.get("GET /api/v1/cases/", {})
     lines = [
         "## API under load (gunicorn, PostgreSQL, locust)",
         "",
@@ -187,23 +191,34 @@ def main() -> None:
         f"| case list flat out (`/api/v1/cases/`: a page of 50 of the organisation's cases among 1,000,000, names decrypted, the read audited) | {cases['requests']:.0f} | {cases['failures']:.0f} | {cases['rps']:.1f} | {cases['p95_ms']:.0f} |",
     ]
     if soak_total:
-        lines.append(
-            f"| soak: {args.users} staff users signing in and working, {args.soak_minutes} min | {soak_total['requests']:.0f} | {soak_total['failures']:.0f} | {soak_total['rps']:.1f} | {soak_total['p95_ms']:.0f} |"
-        )
+        lines += [
+            f"| soak: {args.users} staff users signing in and working (1–3 s between requests), {args.soak_minutes} min, all requests | {soak_total['requests']:.0f} | {soak_total['failures']:.0f} | {soak_total['rps']:.1f} | {soak_total['p95_ms']:.0f} |",
+            f"| soak: of which the case list | {soak_cases['requests']:.0f} | {soak_cases['failures']:.0f} | {soak_cases['rps']:.1f} | {soak_cases['p95_ms']:.0f} |",
+        ]
     lines += [
         "",
         f"Case-list throughput ÷ smallest signed-in endpoint: {ratio:.2f}× (target ≥ 0.5×); ÷ the unauthenticated health check: {ratio_health:.2f}×. "
         f"Case-list p95 at {args.users} users flat out: {cases['p95_ms']:.0f} ms (target < 100 ms)"
         + (
-            f"; in the soak (1–3 s between requests): {soak_total['p95_ms']:.0f} ms."
-            if soak_total
+            f"; with {args.users} staff users working (the soak, 1–3 s between requests): {soak_cases['p95_ms']:.0f} ms"
+            f" ({'meets' if soak_cases['p95_ms'] < 100 else 'MISSES'} < 100 ms)."
+            if soak_cases
             else "."
         ),
         f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')}.",
     ]
     write_section("load", "\n".join(lines))
     print(
-        json.dumps({"health": health, "cases": cases, "soak": soak_total, "ratio": round(ratio, 2)})
+        json.dumps(
+            {
+                "health": health,
+                "me": me,
+                "cases": cases,
+                "soak": soak_total,
+                "soak_cases": soak_cases,
+                "ratio": round(ratio, 2),
+            }
+        )
     )
 
 
