@@ -18,7 +18,9 @@ SAFE = {
 }
 
 
-def _import_prod(**overrides: str) -> subprocess.CompletedProcess[str]:
+def _import_prod(
+    code: str = "import django; django.setup(); print('started')", **overrides: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("QORGAN_") and k != "DATABASE_URL"
     }
@@ -26,7 +28,7 @@ def _import_prod(**overrides: str) -> subprocess.CompletedProcess[str]:
     env.update(overrides)
     env["DJANGO_SETTINGS_MODULE"] = "qorgan.settings.prod"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env=env,
@@ -79,3 +81,29 @@ def test_a_shared_redis_cache_from_the_environment() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "yes"]
+
+
+PREPARED = """
+import django; django.setup()
+from django.db import connection
+for _ in range(6):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s + 1", [1])
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+    print("prepared", cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.parametrize(("setting", "prepared"), [("true", True), ("false", False)])
+def test_postgresql_prepares_repeated_queries_unless_told_not_to(
+    setting: str, prepared: bool
+) -> None:
+    result = _import_prod(
+        PREPARED,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        QORGAN_DB_SERVER_SIDE_BINDING=setting,
+    )
+    assert result.returncode == 0, result.stderr
+    count = int(result.stdout.split("prepared ")[1])
+    assert (count > 0) is prepared
