@@ -95,14 +95,15 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("QORGAN_DB_CONN_MAX_AGE", 0)
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side parameter binding: psycopg prepares a statement the fifth time a connection
-    # runs it, so PostgreSQL stops planning the same queries again on every request (the case
-    # list's plan costs more than its execution). Turn off behind a pooler in transaction mode.
-    if env_bool("QORGAN_DB_SERVER_SIDE_BINDING", True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+# Server-side parameter binding: psycopg prepares a statement the fifth time a connection
+# runs it, so PostgreSQL stops planning the same queries again on every request (the case
+# list's plan costs more than its execution). Turn off behind a pooler in transaction mode.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "QORGAN_DB_SERVER_SIDE_BINDING", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
