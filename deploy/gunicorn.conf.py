@@ -1,6 +1,6 @@
 # gunicorn configuration for Qorgan (see docs/deploy.md).
 bind = "127.0.0.1:8001"
-workers = 4  # 2 × cores is a good start
+workers = 4  # 2 × cores: on 2 cores, 4 served more than 6 (docs/benchmarks.md)
 threads = 2
 timeout = 60
 graceful_timeout = 30
