@@ -150,3 +150,4 @@ def test_coordinator_prepares_the_commission_report_from_the_dashboard(
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert content.splitlines()[0] == "breakdown,category,number"
     assert "Казахстан" in content  # built in the language it was asked in
+    check_page(page, live_server.url + "/ru/monitoring/statistics/", live_server.url)  # axe-core
