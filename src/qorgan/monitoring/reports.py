@@ -42,7 +42,7 @@ FORMATS = {
 
 def label(stats: dict[str, Any]) -> None:
     """Readable labels for codes, in the active language."""
-    from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType
+    from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType, Sex
     from qorgan.knowledge.catalogue import default_catalogue
     from qorgan.portal.models import ReportStatus
 
@@ -55,7 +55,7 @@ def label(stats: dict[str, Any]) -> None:
     stats["exploitation_form"].labels = {
         e.code: e.text.get(lang) for e in default_catalogue().of_kind("exploitation_form")
     }
-    stats["sex"].labels = {"female": _("Female"), "male": _("Male"), "unknown": _("Not known")}
+    stats["sex"].labels = dict(Sex.choices)
     stats["age_group"].labels = {"unknown": _("Not known")}
     stats["citizenship"].labels = {
         "KZ": _("Kazakhstan"),
@@ -67,8 +67,7 @@ def label(stats: dict[str, Any]) -> None:
     stats["subject"].labels = kinds
     stats["status"].labels = dict(CaseStatus.choices)
     stats["identification"].labels = {
-        "identified": _("Identified as a victim"),
-        "not_identified": _("Not identified as a victim"),
+        status.value: status.label for status in (CaseStatus.IDENTIFIED, CaseStatus.NOT_IDENTIFIED)
     }
     stats["referrals"].labels = {"made": _("Made"), "accepted": _("Accepted")} | {
         k: str(v) for k, v in ReferralStatus.choices if k in ("declined", "completed")

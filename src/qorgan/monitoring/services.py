@@ -190,7 +190,7 @@ class ExportKind:
     denied: str | Promise
 
 
-CSV = "text/csv; charset=utf-8"
+CSV = reports.FORMATS["csv"]
 EXPORT_KINDS: dict[str, ExportKind] = {
     ExportJob.Kind.CASES: ExportKind(
         rule="cases.export",
@@ -266,7 +266,9 @@ def _build(job: ExportJob) -> tuple[bytes, int]:
         return to_csv(columns, records), len(records)
     stats = national_statistics(period, job.params.get("region") or None)
     reports.label(stats)
-    return reports.render(stats, period, job.fmt), len(reports.table_rows(stats))
+    return reports.render(stats, period, job.fmt), sum(
+        len(stats[n].cells) for n in reports.SECTIONS
+    )
 
 
 def build_export(job_id: str) -> None:
