@@ -88,20 +88,11 @@ def _case(request: Request, case_id: str, audited: bool = False) -> Case:
     case = (
         selectors.read_case(request.user, case_id)  # type: ignore[arg-type]
         if audited
-        else selectors.cases_for(request.user).filter(pk=_uuid(case_id)).first()  # type: ignore[arg-type]
+        else selectors.cases_for(request.user).filter(pk=selectors.as_uuid(case_id)).first()  # type: ignore[arg-type]
     )
     if case is None:
         raise NotFound(_("no such case"))
     return case
-
-
-def _uuid(value: str) -> str | None:
-    import uuid
-
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 def _referral(request: Request, referral_id: str) -> Referral:

@@ -35,6 +35,21 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
 
 
+# A person's data fields (encrypted): what a full read shows, what retention anonymises and
+# a lawful request exports or erases.
+PERSON_DATA_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "date_of_birth",
+    "iin",
+    "passport_number",
+    "phone",
+    "address",
+    "legal_representative",
+)
+
+
 class Person(models.Model):
     """The minimum personal data of the person a case is about, encrypted at rest."""
 

@@ -12,19 +12,7 @@ from django.utils import timezone
 
 from qorgan.core import audit
 
-from .models import Case, CaseStatus, Person
-
-PERSON_FIELDS = (
-    "surname",
-    "given_name",
-    "patronymic",
-    "date_of_birth",
-    "iin",
-    "passport_number",
-    "phone",
-    "address",
-    "legal_representative",
-)
+from .models import PERSON_DATA_FIELDS, Case, CaseStatus, Person
 
 
 @transaction.atomic
@@ -32,7 +20,7 @@ def anonymise_case(case: Case, *, actor: Any, reason: str) -> None:
     """Remove everything that could identify the person; keep the case's codes, dates and the
     statistical copies (sex, age group, citizenship), and the audit trail."""
     person = Person.objects.select_for_update().get(pk=case.person_id)
-    for field in PERSON_FIELDS:
+    for field in PERSON_DATA_FIELDS:
         setattr(person, field, "")
     person.iin_index = person.passport_index = person.name_dob_index = ""
     person.save()
@@ -73,7 +61,7 @@ def apply_retention(*, days: int, actor: Any = None) -> int:
     )
     count = 0
     for case in due.select_related("person"):
-        if any(getattr(case.person, f) for f in PERSON_FIELDS) or case.attachments.exists():
+        if any(getattr(case.person, f) for f in PERSON_DATA_FIELDS) or case.attachments.exists():
             anonymise_case(
                 case, actor=actor, reason=f"retention period of {days} days after closure"
             )
@@ -91,7 +79,7 @@ def export_person(case: Case, *, actor: Any) -> dict[str, Any]:
             "opened": case.created_at.isoformat(),
             "organisation": case.organisation.code,
         },
-        "person": {f: getattr(person, f) for f in PERSON_FIELDS}
+        "person": {f: getattr(person, f) for f in PERSON_DATA_FIELDS}
         | {"sex": person.sex, "citizenship": person.citizenship, "age_group": person.age_group},
         "consents": [
             {
@@ -143,6 +131,6 @@ def export_person(case: Case, *, actor: Any) -> dict[str, Any]:
         action="subject_access_export",
         object_type="cases.Case",
         object_id=case.pk,
-        fields=PERSON_FIELDS,
+        fields=PERSON_DATA_FIELDS,
     )
     return data

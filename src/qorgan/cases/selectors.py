@@ -11,20 +11,17 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 
-from .models import Case, Referral, ReferralStatus
+from .models import PERSON_DATA_FIELDS, Case, Referral, ReferralStatus
 
 VISIBLE_REFERRAL_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
-PERSON_FIELDS_SHOWN = (
-    "surname",
-    "given_name",
-    "patronymic",
-    "date_of_birth",
-    "iin",
-    "passport_number",
-    "phone",
-    "address",
-    "legal_representative",
-)
+
+
+def as_uuid(value: object) -> uuid.UUID | None:
+    """The id as a UUID, or None when it is malformed (callers then find nothing)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def cases_for(user: User) -> QuerySet[Case]:
@@ -50,16 +47,7 @@ def cases_for(user: User) -> QuerySet[Case]:
 
 
 LIST_DEFERRED = tuple(
-    f"person__{field}"
-    for field in (
-        "patronymic",
-        "date_of_birth",
-        "iin",
-        "passport_number",
-        "phone",
-        "address",
-        "legal_representative",
-    )
+    f"person__{field}" for field in PERSON_DATA_FIELDS if field not in ("surname", "given_name")
 )
 
 
@@ -134,9 +122,8 @@ def case_summaries(
 def read_case(user: User, case_id: uuid.UUID | str) -> Case | None:
     """One case the user may see, with the person's data; the read is audited. None for an
     unknown, malformed or out-of-scope id (no difference shown)."""
-    try:
-        key = uuid.UUID(str(case_id))
-    except ValueError:
+    key = as_uuid(case_id)
+    if key is None:
         return None
     case = cases_for(user).filter(pk=key).first()
     if case is None:
@@ -146,7 +133,7 @@ def read_case(user: User, case_id: uuid.UUID | str) -> Case | None:
         action="read",
         object_type="cases.Case",
         object_id=case.pk,
-        fields=PERSON_FIELDS_SHOWN,
+        fields=PERSON_DATA_FIELDS,
     )
     return case
 
@@ -166,9 +153,8 @@ def referrals_for(user: User) -> QuerySet[Referral]:
 
 
 def referral_for(user: User, referral_id: uuid.UUID | str) -> Referral | None:
-    try:
-        key = uuid.UUID(str(referral_id))
-    except ValueError:
+    key = as_uuid(referral_id)
+    if key is None:
         return None
     return referrals_for(user).filter(pk=key).first()
 

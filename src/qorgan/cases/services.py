@@ -254,6 +254,21 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
     return cleaned, errors
 
 
+def person_indexes(person: Person) -> dict[str, str]:
+    """The blind indexes of a person's current data (for finding them again), under the current
+    index key; ``update_person`` and ``qorgan reindex_persons`` store them."""
+    return identity.indexes(
+        surname=person.surname,
+        given_name=person.given_name,
+        patronymic=person.patronymic,
+        date_of_birth=person.date_of_birth,
+        iin=person.iin,
+        passport_number=person.passport_number,
+        keyed_hash=blind_index,
+        name_key=person_name_key,
+    )
+
+
 @transaction.atomic
 def update_person(*, user: User, case: Case, expected_version: int, data: dict[str, Any]) -> Case:
     """Record or correct the person's data (encrypted), refresh the blind indexes."""
@@ -275,16 +290,7 @@ def update_person(*, user: User, case: Case, expected_version: int, data: dict[s
         year, full = identity.parse_date_of_birth(person.date_of_birth, today)
         age = identity.age_on(year, full, today)
         person.age_group = identity.age_group(age)
-    for field, value in identity.indexes(
-        surname=person.surname,
-        given_name=person.given_name,
-        patronymic=person.patronymic,
-        date_of_birth=person.date_of_birth,
-        iin=person.iin,
-        passport_number=person.passport_number,
-        keyed_hash=blind_index,
-        name_key=person_name_key,
-    ).items():
+    for field, value in person_indexes(person).items():
         setattr(person, field, value)
     person.save()
     audit.record(

@@ -47,20 +47,11 @@ def _visible_case(request: HttpRequest, case_id: str, audited: bool = False) -> 
     case = (
         selectors.read_case(user, case_id)
         if audited
-        else selectors.cases_for(user).filter(pk=_uuid(case_id)).first()
+        else selectors.cases_for(user).filter(pk=selectors.as_uuid(case_id)).first()
     )
     if case is None:
         raise Http404
     return case
-
-
-def _uuid(value: str) -> str | None:
-    import uuid
-
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -342,7 +333,7 @@ def possible_matches(request: HttpRequest, case_id: str) -> HttpResponse:
 
 def attachment_download(request: HttpRequest, case_id: str, attachment_id: str) -> HttpResponse:
     case = _visible_case(request, case_id)
-    attachment = case.attachments.filter(pk=_uuid(attachment_id)).first()
+    attachment = case.attachments.filter(pk=selectors.as_uuid(attachment_id)).first()
     if attachment is None:
         raise Http404
     content = services.read_attachment(user=_user(request), attachment=attachment)

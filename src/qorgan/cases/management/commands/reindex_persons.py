@@ -12,13 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from qorgan.cases import identity
 from qorgan.cases.models import Person
-from qorgan.cases.names import person_name_key
+from qorgan.cases.services import person_indexes
 from qorgan.core import audit
-from qorgan.core.crypto import blind_index
-
-INDEX_FIELDS = ("iin_index", "passport_index", "name_dob_index")
 
 
 class Command(BaseCommand):
@@ -29,17 +25,7 @@ class Command(BaseCommand):
         for pk in Person.objects.values_list("pk", flat=True).iterator():
             with transaction.atomic():
                 person = Person.objects.select_for_update().get(pk=pk)
-                values = identity.indexes(
-                    surname=person.surname,
-                    given_name=person.given_name,
-                    patronymic=person.patronymic,
-                    date_of_birth=person.date_of_birth,
-                    iin=person.iin,
-                    passport_number=person.passport_number,
-                    keyed_hash=blind_index,
-                    name_key=person_name_key,
-                )
-                Person.objects.filter(pk=pk).update(**values)
+                Person.objects.filter(pk=pk).update(**person_indexes(person))
             count += 1
         with audit.audit_context(route="command reindex_persons"):
             audit.record(
