@@ -2,11 +2,15 @@
 
 Usage: .venv/bin/python scripts/fill_translations.py FILE.py
 FILE.py defines T = {msgid: (kk, ru)} and P = {msgid: ([kk forms], [ru forms])}.
-Existing translations are kept unless FILE.py gives a new one.
+Existing translations are kept unless FILE.py gives a new one; a msgid of T not yet in a
+catalogue is added to it (so new strings can be translated before ``makemessages`` runs).
+Each catalogue is read, changed and written under an exclusive lock, so that two people (or
+two scripts) adding strings at the same time do not overwrite each other's.
 """
 
 from __future__ import annotations
 
+import fcntl
 import runpy
 import sys
 from pathlib import Path
@@ -26,7 +30,13 @@ def main() -> int:
     missing = 0
     for index, language in enumerate(("kk", "ru")):
         path = LOCALE / language / "LC_MESSAGES" / "django.po"
+        lock = open(path.with_suffix(".lock"), "w")  # noqa: SIM115 (held until saved)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         po = polib.pofile(str(path))
+        known = {entry.msgid for entry in po}
+        for msgid in singles:
+            if msgid not in known:
+                po.append(polib.POEntry(msgid=msgid, msgstr=""))
         po.metadata["Language"] = language
         po.metadata["Plural-Forms"] = PLURALS[language]
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
@@ -47,6 +57,8 @@ def main() -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         po.save(str(path))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
     return 1 if missing else 0
 
 
