@@ -25,7 +25,7 @@ from qorgan.directory.reference import SUBJECT_KIND_CODES, default_directory
 from qorgan.knowledge.catalogue import LANGUAGES, Catalogue, Entry, default_catalogue
 
 from .countries import alpha2_codes
-from .rules import Facts, Rule, Track, rules_for
+from .rules import Facts, NoteFacts, Rule, Track, notes_for, rules_for
 
 NOTES_FILE = Path(__file__).resolve().parent / "data" / "notes.yaml"
 
@@ -379,23 +379,21 @@ def evaluate(
     forms, basis = _exploitation_forms(request, texts)
 
     actions: list[dict[str, Any]] = []
-    notes: list[str] = []
     if assessment == "potential_victim":
         actions = [dict(texts.actions[rule]) for rule in rules_for(track) if rule.when(facts)]
-        if facts.minor is None:
-            notes.append("age_unknown")
-        if request.person.citizenship == "unknown":
-            notes.append("citizenship_unknown")
-        if request.accepts_help is None:
-            notes.append("help_not_asked")
-        if track is Track.MISSION and facts.stateless:
-            notes.append("stateless_abroad")
-        if track is Track.MISSION and request.screened_by != "foreign_mission":
-            notes.append("mission_steps_for_others")
-    else:
-        notes.append("no_signs" if assessment == "at_risk" else "no_indication")
-    if request.reported_to_102 and request.screened_by != "police":
-        notes.append("report_102_police_only")
+    # The notes' conditions are data in rules.NOTES, read by the browser's engine too.
+    notes = notes_for(
+        NoteFacts(
+            assessment=assessment,
+            track=track.value,
+            screened_by=request.screened_by,
+            minor=facts.minor,
+            citizenship=request.person.citizenship,
+            accepts_help=request.accepts_help,
+            stateless=facts.stateless,
+            reported_to_102=request.reported_to_102,
+        )
+    )
 
     return {
         "assessment": assessment,

@@ -18,9 +18,10 @@ the step answers an incoming 102 report; ``urgent`` for the steps of the first c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Track(StrEnum):
@@ -49,57 +50,105 @@ class Facts:
     stateless: bool
 
 
-Condition = Callable[[Facts], bool]
+# --- Conditions: data, not code ----------------------------------------------------------------
+#
+# A condition is an expression tree over the fields of ``Facts`` (and, for the notes, of the
+# wider ``NoteFacts``). The same tree is evaluated here (``holds``) and, exported as JSON by
+# ``conditions_json``, by the offline app's engine in the browser (static/qorgan/offline/
+# engine.js), so the two engines read one table. The forms (JSON in brackets):
+#
+# - ``fact("minor")``: the fact is true (``"minor"``); None and False are not true;
+# - ``is_("accepts_help", False)``: the fact equals the value (``{"is": ["accepts_help", false]}``);
+# - ``not_(c)``, ``all_(c, ...)``, ``any_(c, ...)`` (``{"not": c}``, ``{"all": [...]}``,
+#   ``{"any": [...]}``); ``ALWAYS`` is ``all_()`` (``{"all": []}``).
+
+Value = bool | str | None
 
 
-def always(facts: Facts) -> bool:
-    return True
+@dataclass(frozen=True)
+class Condition:
+    op: str  # "fact", "is", "not", "all", "any"
+    args: tuple[Any, ...]
+
+    def __call__(self, facts: Any) -> bool:
+        return holds(self, facts)
+
+    def as_json(self) -> Any:
+        if self.op == "fact":
+            return self.args[0]
+        if self.op == "is":
+            return {"is": [self.args[0], self.args[1]]}
+        if self.op == "not":
+            return {"not": self.args[0].as_json()}
+        return {self.op: [arg.as_json() for arg in self.args]}
 
 
-def reported_to_102(facts: Facts) -> bool:
-    return facts.reported_to_102
+def fact(name: str) -> Condition:
+    return Condition("fact", (name,))
 
 
-def injuries(facts: Facts) -> bool:
-    return facts.injuries
+def is_(name: str, value: Value) -> Condition:
+    return Condition("is", (name, value))
 
 
-def minor(facts: Facts) -> bool:
-    return facts.minor is True
+def not_(condition: Condition) -> Condition:
+    return Condition("not", (condition,))
 
 
-def female(facts: Facts) -> bool:
-    return facts.female
+def all_(*conditions: Condition) -> Condition:
+    return Condition("all", conditions)
 
 
-def not_refused(facts: Facts) -> bool:
-    """The referral steps are the SOP's default (L973, L1026); only a refusal replaces them (L983)."""
-    return facts.accepts_help is not False
+def any_(*conditions: Condition) -> Condition:
+    return Condition("any", conditions)
 
 
-def refuses_help(facts: Facts) -> bool:
-    return facts.accepts_help is False
+def _value(facts: Any, name: str) -> Any:
+    if isinstance(facts, Mapping):
+        return facts[name]
+    return getattr(facts, name)
 
 
-def migrant(facts: Facts) -> bool:
-    """A foreign citizen or a stateless person (L1044: "егер жәбірленуші көшіп-қонушы болса")."""
-    return facts.foreign_citizen or facts.stateless
+def holds(condition: Condition, facts: Any) -> bool:
+    """Whether ``condition`` holds for ``facts`` (a ``Facts``, ``NoteFacts`` or a mapping)."""
+    op, args = condition.op, condition.args
+    if op == "fact":
+        return _value(facts, args[0]) is True
+    if op == "is":
+        value, wanted = _value(facts, args[0]), args[1]
+        if wanted is None or isinstance(wanted, bool):
+            return value is wanted
+        return isinstance(value, str) and value == wanted
+    if op == "not":
+        return not holds(args[0], facts)
+    if op == "all":
+        return all(holds(arg, facts) for arg in args)
+    if op == "any":
+        return any(holds(arg, facts) for arg in args)
+    raise ValueError(f"unknown condition {op!r}")
 
 
-def foreign_citizen_not_refused(facts: Facts) -> bool:
-    """Return to the country of citizenship (L886, L1048) for a foreign citizen who accepts help."""
-    return facts.foreign_citizen and not_refused(facts)
-
-
-def kz_citizen(facts: Facts) -> bool:
-    return facts.kz_citizen
+ALWAYS = all_()
+reported_to_102 = fact("reported_to_102")
+injuries = fact("injuries")
+minor = fact("minor")
+female = fact("female")
+# The referral steps are the SOP's default (L973, L1026); only a refusal replaces them (L983).
+refuses_help = is_("accepts_help", False)
+not_refused = not_(refuses_help)
+# A foreign citizen or a stateless person (L1044: "егер жәбірленуші көшіп-қонушы болса").
+migrant = any_(fact("foreign_citizen"), fact("stateless"))
+# Return to the country of citizenship (L886, L1048) for a foreign citizen who accepts help.
+foreign_citizen_not_refused = all_(fact("foreign_citizen"), not_refused)
+kz_citizen = fact("kz_citizen")
+always = ALWAYS
 
 
 @dataclass(frozen=True)
 class Rule:
     action: str
     track: Track
-    when: Condition
+    when: Condition  # data: see ``holds``
     entry: str | tuple[str, ...]  # catalogue entry (or entries, joined) giving text and source line
     urgency: Urgency
     sop: str  # the lines, for the reader
@@ -311,3 +360,54 @@ RULES: tuple[Rule, ...] = (
 
 def rules_for(track: Track) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.track is track)
+
+
+# --- Notes: where the SOP is silent or a step depends on what the request does not say ------
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    """What the notes' conditions read: the assessment, the track and the request's gaps."""
+
+    assessment: str  # potential_victim, at_risk, no_indication
+    track: str
+    screened_by: str
+    minor: bool | None
+    citizenship: str  # KZ, an alpha-2 code, stateless or unknown
+    accepts_help: bool | None
+    stateless: bool
+    reported_to_102: bool  # as the request says, whoever screened
+
+
+_SIGNS_FOUND = is_("assessment", "potential_victim")
+_ABROAD = all_(_SIGNS_FOUND, is_("track", Track.MISSION.value))
+
+# (note code in notes.yaml, condition over NoteFacts), in the order the plan shows them.
+NOTES: tuple[tuple[str, Condition], ...] = (
+    ("age_unknown", all_(_SIGNS_FOUND, is_("minor", None))),
+    ("citizenship_unknown", all_(_SIGNS_FOUND, is_("citizenship", "unknown"))),
+    ("help_not_asked", all_(_SIGNS_FOUND, is_("accepts_help", None))),
+    ("stateless_abroad", all_(_ABROAD, fact("stateless"))),
+    ("mission_steps_for_others", all_(_ABROAD, not_(is_("screened_by", "foreign_mission")))),
+    ("no_signs", is_("assessment", "at_risk")),
+    ("no_indication", is_("assessment", "no_indication")),
+    (
+        "report_102_police_only",
+        all_(fact("reported_to_102"), not_(is_("screened_by", "police"))),
+    ),
+)
+
+
+def notes_for(facts: NoteFacts) -> list[str]:
+    return [code for code, condition in NOTES if condition(facts)]
+
+
+def conditions_json() -> dict[str, Any]:
+    """The rules' and notes' conditions as JSON, for the engine in the browser."""
+    return {
+        "rules": [
+            {"track": rule.track.value, "action": rule.action, "when": rule.when.as_json()}
+            for rule in RULES
+        ],
+        "notes": [{"code": code, "when": condition.as_json()} for code, condition in NOTES],
+    }
