@@ -12,6 +12,14 @@ export DJANGO_SETTINGS_MODULE=qorgan.settings.test
 bin=.venv/bin
 "$bin/qorgan" compiletranslations
 
+# Redis for the worker and cache tests: the one at QORGAN_TEST_REDIS, or one of this run's own.
+python_bin="$bin/python"
+# shellcheck source=scripts/test-services.sh
+source scripts/test-services.sh
+trap qorgan_stop_services EXIT
+trap 'exit 130' INT TERM
+qorgan_ensure_redis
+
 echo "== ruff"
 "$bin/ruff" check .
 "$bin/ruff" format --check .

@@ -1,4 +1,5 @@
-"""Background work in production: a real Celery worker with Redis on 127.0.0.1:6379."""
+"""Background work in production: a real Celery worker with a real Redis (the address
+scripts/test.sh provides, see tests/services.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 import pytest
 import redis
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+from tests.services import redis_url
+
+REDIS_URL = redis_url(15)
 
 
 @pytest.mark.django_db
@@ -24,7 +27,7 @@ def test_a_task_travels_through_redis_to_a_worker(
     from qorgan.core.tasks import enqueue
 
     server = redis.Redis.from_url(REDIS_URL)
-    server.ping()  # Redis must run here, as in production (.ci/run starts it)
+    server.ping()  # scripts/test.sh brings a Redis for the run, as production has one
     server.flushdb()
     settings.TASKS_BACKEND = "celery"
     app.conf.broker_url = REDIS_URL

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.services import redis_url
+
 SAFE = {
     "QORGAN_SECRET_KEY": "k" * 30 + "-a-long-random-production-secret",
     "QORGAN_FIELD_KEYS": "a-key",
@@ -67,7 +69,7 @@ def test_a_shared_redis_cache_from_the_environment() -> None:
         k: v for k, v in os.environ.items() if not k.startswith("QORGAN_") and k != "DATABASE_URL"
     }
     env.update(SAFE)
-    env["QORGAN_CACHE_URL"] = "redis://127.0.0.1:6379/1"
+    env["QORGAN_CACHE_URL"] = redis_url(1)
     env["DJANGO_SETTINGS_MODULE"] = "qorgan.settings.prod"
     code = (
         "import django; django.setup()\n"

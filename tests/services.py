@@ -1,0 +1,20 @@
+"""Where the test suite finds the services it needs.
+
+``scripts/test.sh`` makes sure a Redis answers for the run and exports its address as
+``QORGAN_TEST_REDIS`` (host:port): the one already running on 127.0.0.1:6379, or a
+throw-away instance of the run's own on a free port (``scripts/test-services.sh``).
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_REDIS = "127.0.0.1:6379"
+
+
+def redis_address() -> str:
+    return os.environ.get("QORGAN_TEST_REDIS") or DEFAULT_REDIS
+
+
+def redis_url(db: int) -> str:
+    return f"redis://{redis_address()}/{db}"
