@@ -9,10 +9,25 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+
+
+def safe_next(request: HttpRequest, default: str = "work") -> str:
+    """The ``next`` of the request when it is a path on this site, else ``default``'s URL.
+
+    A ``next`` to another host (``https://evil.example/``, ``//evil.example/``), another scheme
+    (``javascript:``) or with control characters is ignored: no open redirect after sign-in.
+    """
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
 
 
 class LoginView(auth_views.LoginView):
@@ -72,6 +87,6 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device = tf.verify(user, request.POST.get("token", ""))
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "work")
+            return redirect(safe_next(request))
         error = _("This code is not right. Try again, or use one of your backup codes.")
     return render(request, "accounts/two_factor_verify.html", {"error": error})
