@@ -49,6 +49,12 @@ DOCUMENT_LANGUAGE: Mapping[str, str] = {
     "004_7637feebdf7d6f62.txt": "ru",
 }
 
+# The kinds a screening form shows: each of their entries and groups (and the kind itself)
+# has a short label (a few words, kk/ru/en) beside its verbatim text.
+SHORT_LABEL_KINDS: tuple[str, ...] = ("risk_group", "place", "sign")
+SHORT_LABEL_MAX = 80
+DOCUMENTS_FILE = "documents.yaml"
+
 _CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -82,6 +88,7 @@ class Group:
     title: Text
     source: Source | None
     position: int
+    short: Text | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +100,7 @@ class Entry:
     source: Source
     position: int
     extra: Mapping[str, Any] = field(default_factory=dict)
+    short: Text | None = None  # a few words for the screening form (SHORT_LABEL_KINDS)
 
     def public(self, language: str) -> dict[str, Any]:
         """The entry as ``qorgan catalog`` prints it (SPEC §4)."""
@@ -110,6 +118,16 @@ class Kind:
     code: str
     title: Text
     position: int
+    short: Text | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A seed document: its file name, its number (``002``) and its title in three languages."""
+
+    file: str
+    number: str
+    title: Text
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per load
@@ -119,6 +137,10 @@ class Catalogue:
     kinds: tuple[Kind, ...]
     groups: tuple[Group, ...]
     entries: tuple[Entry, ...]
+    documents: tuple[Document, ...] = ()
+
+    def document(self, file: str) -> Document | None:
+        return next((d for d in self.documents if d.file == file), None)
 
     def by_code(self) -> dict[str, Entry]:
         return {entry.code: entry for entry in self.entries}
@@ -147,6 +169,21 @@ def parse_text(raw: Any, where: str) -> Text:
             raise CatalogueError(f"{where}: missing {lang} text")
         values[lang] = value.strip()
     return Text(**values)
+
+
+def parse_short(raw: Any, where: str, required: bool) -> Text | None:
+    """A short label: kk, ru and en, each a few words (at most SHORT_LABEL_MAX characters)."""
+    if raw is None:
+        if required:
+            raise CatalogueError(f"{where}: missing short label (short: {{kk, ru, en}})")
+        return None
+    text = parse_text(raw, f"{where} short")
+    for lang in LANGUAGES:
+        if len(text.get(lang)) > SHORT_LABEL_MAX:
+            raise CatalogueError(
+                f"{where}: short {lang} label is longer than {SHORT_LABEL_MAX} characters"
+            )
+    return text
 
 
 def parse_source(raw: Any, where: str, sources_dir: Path) -> Source:
@@ -205,11 +242,13 @@ def load_catalogue(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -
             raise CatalogueError(f"{filename}: not valid YAML: {exc}") from None
         if not isinstance(raw, Mapping) or raw.get("kind") != kind_code:
             raise CatalogueError(f"{filename}: must declare kind: {kind_code}")
+        needs_short = kind_code in SHORT_LABEL_KINDS
         kinds.append(
             Kind(
                 code=kind_code,
                 title=parse_text(raw.get("title"), f"{filename} title"),
                 position=kind_position,
+                short=parse_short(raw.get("short"), f"{filename} title", needs_short),
             )
         )
         group_codes: set[str] = set()
@@ -229,6 +268,7 @@ def load_catalogue(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -
                     title=parse_text(raw_group.get("title"), where),
                     source=parse_source(source, where, sources_dir) if source else None,
                     position=position,
+                    short=parse_short(raw_group.get("short"), where, needs_short),
                 )
             )
         raw_entries = raw.get("entries") or []
@@ -248,7 +288,7 @@ def load_catalogue(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -
             extra = {
                 key: value
                 for key, value in raw_entry.items()
-                if key not in {"code", "kind", "group", "text", "source"}
+                if key not in {"code", "kind", "group", "text", "source", "short"}
             }
             entries.append(
                 Entry(
@@ -259,15 +299,43 @@ def load_catalogue(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -
                     source=parse_source(raw_entry.get("source"), where, sources_dir),
                     position=position,
                     extra=extra,
+                    short=parse_short(raw_entry.get("short"), where, needs_short),
                 )
             )
+    paths.append(data_dir / DOCUMENTS_FILE)
     return Catalogue(
         version=version,
         checksum=checksum_of(paths),
         kinds=tuple(kinds),
         groups=tuple(groups),
         entries=tuple(entries),
+        documents=load_documents(data_dir),
     )
+
+
+def load_documents(data_dir: Path = DATA_DIR) -> tuple[Document, ...]:
+    """The seed documents' titles (``documents.yaml``): one for every document cited."""
+    path = data_dir / DOCUMENTS_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{DOCUMENTS_FILE} is missing") from None
+    documents = []
+    for item in (raw or {}).get("documents") or []:
+        file = item.get("file")
+        if file not in DOCUMENT_LANGUAGE:
+            raise CatalogueError(f"{DOCUMENTS_FILE}: unknown document {file!r}")
+        documents.append(
+            Document(
+                file=file,
+                number=str(file).split("_")[0],
+                title=parse_text(item.get("title"), f"{DOCUMENTS_FILE} {file}"),
+            )
+        )
+    missing = set(DOCUMENT_LANGUAGE) - {d.file for d in documents}
+    if missing:
+        raise CatalogueError(f"{DOCUMENTS_FILE}: no title for {', '.join(sorted(missing))}")
+    return tuple(documents)
 
 
 @lru_cache(maxsize=1)

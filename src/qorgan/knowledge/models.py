@@ -58,6 +58,10 @@ class CatalogueGroup(models.Model):
     source_document = models.CharField(max_length=64, blank=True)
     source_line = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # A few words for the screening form (kinds in catalogue.SHORT_LABEL_KINDS); else empty.
+    short_kk = models.CharField(max_length=80, blank=True, default="")
+    short_ru = models.CharField(max_length=80, blank=True, default="")
+    short_en = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         ordering = ["kind__position", "position"]
@@ -80,6 +84,10 @@ class CatalogueEntry(models.Model):
     text_kk = models.TextField(_("text (Kazakh)"))
     text_ru = models.TextField(_("text (Russian)"))
     text_en = models.TextField(_("text (English)"))
+    # A few words for the screening form, beside the verbatim text (screened kinds only).
+    short_kk = models.CharField(_("short label (Kazakh)"), max_length=80, blank=True, default="")
+    short_ru = models.CharField(_("short label (Russian)"), max_length=80, blank=True, default="")
+    short_en = models.CharField(_("short label (English)"), max_length=80, blank=True, default="")
     source_document = models.CharField(_("source document"), max_length=64)
     source_line = models.PositiveIntegerField(_("source line"))
     position = models.PositiveIntegerField(default=0)
@@ -102,3 +110,8 @@ class CatalogueEntry(models.Model):
     @property
     def text(self) -> str:
         return localized(self, "text")
+
+    @property
+    def short(self) -> str:
+        """The short label in the active language; the full text where there is none."""
+        return localized(self, "short") or self.text

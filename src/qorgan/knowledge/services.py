@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, Text
 from .models import CatalogueEntry, CatalogueGroup, CatalogueKind, CatalogueVersion
+
+
+def _short_fields(short: Text | None) -> dict[str, str]:
+    return {
+        "short_kk": short.kk if short else "",
+        "short_ru": short.ru if short else "",
+        "short_en": short.en if short else "",
+    }
 
 
 class ReferenceDataVersionError(ValueError):
@@ -72,6 +80,7 @@ def load_catalogue_into_db(
                 "source_document": group.source.document if group.source else "",
                 "source_line": group.source.line if group.source else None,
                 "position": group.position,
+                **_short_fields(group.short),
             },
         )
     created = updated = 0
@@ -84,6 +93,7 @@ def load_catalogue_into_db(
                 "text_kk": entry.text.kk,
                 "text_ru": entry.text.ru,
                 "text_en": entry.text.en,
+                **_short_fields(entry.short),
                 "source_document": entry.source.document,
                 "source_line": entry.source.line,
                 "position": entry.position,

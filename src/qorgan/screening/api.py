@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from qorgan.knowledge.catalogue import LANGUAGES
 
 from . import selectors, services
+from .contract import request_schema, result_schema
 from .engine import ScreeningInputError, screen
 from .models import PlanStep, Screening
 
@@ -40,42 +41,9 @@ EXAMPLE_REQUEST = {
     "physical_injuries": True,
     "accepts_help": True,
 }
-REQUEST_SCHEMA = inline_serializer(
-    "ScreeningRequest",
-    {
-        "screened_by": serializers.CharField(help_text="subject kind code (SPEC §2)"),
-        "reported_to_102": serializers.BooleanField(
-            required=False, help_text="police only: came in as a 102 report"
-        ),
-        "location": inline_serializer(
-            "ScreeningLocation",
-            {
-                "country": serializers.CharField(help_text="ISO 3166-1 alpha-2"),
-                "region": serializers.CharField(
-                    allow_null=True, required=False, help_text="ISO 3166-2:KZ"
-                ),
-            },
-        ),
-        "person": inline_serializer(
-            "ScreeningPerson",
-            {
-                "age": serializers.IntegerField(allow_null=True, required=False),
-                "minor": serializers.BooleanField(
-                    allow_null=True, required=False, help_text="overrides age"
-                ),
-                "sex": serializers.ChoiceField(["female", "male", "unknown"], required=False),
-                "citizenship": serializers.CharField(
-                    required=False, help_text="KZ, ISO alpha-2, stateless or unknown"
-                ),
-            },
-        ),
-        "signs": serializers.ListField(child=serializers.CharField(), required=False),
-        "risk_groups": serializers.ListField(child=serializers.CharField(), required=False),
-        "places": serializers.ListField(child=serializers.CharField(), required=False),
-        "physical_injuries": serializers.BooleanField(required=False),
-        "accepts_help": serializers.BooleanField(allow_null=True, required=False),
-    },
-)
+# Made from the engine's dataclasses: the API documents exactly what the engine reads and returns.
+REQUEST_SCHEMA = request_schema()
+RESULT_SCHEMA = result_schema()
 
 
 def _language(request: Request) -> str:
@@ -110,7 +78,7 @@ class EvaluateView(APIView):
         operation_id="screenings_evaluate",
         parameters=[LANG_PARAMETER],
         request=REQUEST_SCHEMA,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses={200: RESULT_SCHEMA, 400: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
                 "Police, 102 report, girl with injuries", value=EXAMPLE_REQUEST, request_only=True
@@ -121,7 +89,7 @@ class EvaluateView(APIView):
     def post(self, request: Request) -> Response:
         language = _language(request)
         try:
-            return Response(screen(request.data, language=language))
+            return Response(screen(request.data, language=language).as_dict())
         except ScreeningInputError as exc:
             return _invalid(exc)
 

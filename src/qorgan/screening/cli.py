@@ -68,7 +68,7 @@ def run(
         print(f"reference data is not valid: {exc}", file=stderr)
         return 1
     try:
-        json.dump(result, stdout, ensure_ascii=False, indent=2)
+        json.dump(result.as_dict(), stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
         stdout.flush()
     except BrokenPipeError:  # the reader stopped early (``| head``): not an error of ours

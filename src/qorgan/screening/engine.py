@@ -9,15 +9,20 @@ The command line (``qorgan screen``), the API and the frontline form all call ``
   explicitly (``forms`` in the catalogue), each with the evidence that points to it.
 - Actions: the rows of ``rules.RULES`` for the person's track whose condition holds, in
   the SOP's order, with text and source line from the catalogue.
+
+The contract is typed: a ``ScreeningRequest`` in, a frozen ``ScreeningResult`` out (nested
+frozen dataclasses for evidence, actions, forms and notes). ``ScreeningResult.as_dict()`` is the
+JSON of SPEC §4 that the command line prints and the API returns; the API's OpenAPI schemas are
+made from these dataclasses (``screening/contract.py``), so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -31,21 +36,6 @@ NOTES_FILE = Path(__file__).resolve().parent / "data" / "notes.yaml"
 
 ASSESSMENTS = ("potential_victim", "at_risk", "no_indication")
 SEXES = ("female", "male", "unknown")
-REQUEST_FIELDS = frozenset(
-    {
-        "screened_by",
-        "reported_to_102",
-        "location",
-        "person",
-        "signs",
-        "risk_groups",
-        "places",
-        "physical_injuries",
-        "accepts_help",
-    }
-)
-PERSON_FIELDS = frozenset({"age", "minor", "sex", "citizenship"})
-LOCATION_FIELDS = frozenset({"country", "region"})
 ELEMENT_KINDS = {"signs": "sign", "risk_groups": "risk_group", "places": "place"}
 MAX_AGE = 130
 
@@ -81,10 +71,12 @@ class ScreeningInputError(ValueError):
 
 @dataclass(frozen=True)
 class Person:
-    age: int | None = None
-    minor: bool | None = None
-    sex: str = "unknown"
-    citizenship: str = "unknown"
+    age: int | None = field(default=None, metadata={"help": f"0 to {MAX_AGE}"})
+    minor: bool | None = field(default=None, metadata={"help": "under 18; overrides age"})
+    sex: str = field(default="unknown", metadata={"choices": SEXES})
+    citizenship: str = field(
+        default="unknown", metadata={"help": "KZ, ISO 3166-1 alpha-2, stateless or unknown"}
+    )
 
     @property
     def is_minor(self) -> bool | None:
@@ -97,36 +89,173 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Location:
+    country: str = field(default="KZ", metadata={"help": "ISO 3166-1 alpha-2"})
+    region: str | None = field(default=None, metadata={"help": "ISO 3166-2:KZ, only in KZ"})
+
+
+@dataclass(frozen=True)
 class ScreeningRequest:
-    screened_by: str
-    country: str = "KZ"
-    region: str | None = None
+    """The request of SPEC §4, validated. Its fields are the contract's fields, in its order."""
+
+    screened_by: str = field(metadata={"help": "subject kind code (SPEC §2)"})
+    reported_to_102: bool = field(
+        default=False, metadata={"help": "police only: came in as a 102 report"}
+    )
+    location: Location = field(default_factory=Location)
     person: Person = field(default_factory=Person)
-    signs: tuple[str, ...] = ()
-    risk_groups: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
+    signs: tuple[str, ...] = field(default=(), metadata={"help": "sign codes"})
+    risk_groups: tuple[str, ...] = field(default=(), metadata={"help": "risk group codes"})
+    places: tuple[str, ...] = field(default=(), metadata={"help": "place codes"})
     physical_injuries: bool = False
     accepts_help: bool | None = None
-    reported_to_102: bool = False
+
+    @property
+    def country(self) -> str:
+        return self.location.country
+
+    @property
+    def region(self) -> str | None:
+        return self.location.region
 
     def as_dict(self) -> dict[str, Any]:
         """The request in the contract's shape, normalized (the form to store)."""
-        return {
-            "screened_by": self.screened_by,
-            "reported_to_102": self.reported_to_102,
-            "location": {"country": self.country, "region": self.region},
-            "person": {
-                "age": self.person.age,
-                "minor": self.person.minor,
-                "sex": self.person.sex,
-                "citizenship": self.person.citizenship,
-            },
-            "signs": list(self.signs),
-            "risk_groups": list(self.risk_groups),
-            "places": list(self.places),
-            "physical_injuries": self.physical_injuries,
-            "accepts_help": self.accepts_help,
-        }
+        return plain(self)
+
+
+REQUEST_FIELDS = frozenset(f.name for f in fields(ScreeningRequest))
+PERSON_FIELDS = frozenset(f.name for f in fields(Person))
+LOCATION_FIELDS = frozenset(f.name for f in fields(Location))
+
+
+# --- The result -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a text stands: a seed document and its line."""
+
+    document: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One recorded sign, risk group or place, with its text and source line."""
+
+    code: str
+    group: str
+    text: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    signs: tuple[Evidence, ...] = ()
+    risk_groups: tuple[Evidence, ...] = ()
+    places: tuple[Evidence, ...] = ()
+
+    def all(self) -> tuple[Evidence, ...]:
+        return (*self.signs, *self.risk_groups, *self.places)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the plan: its public code (SPEC §4), urgency, text and source line."""
+
+    code: str
+    urgency: str = field(metadata={"choices": ("immediate", "urgent", "routine")})
+    text: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class FormBasis:
+    """A suspected form of exploitation and the recorded codes whose SOP text names it."""
+
+    form: str
+    text: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    """The engine's answer. ``as_dict()`` is the JSON of SPEC §4 (CLI, API, stored result)."""
+
+    assessment: str = field(metadata={"choices": ASSESSMENTS})
+    exploitation_forms: tuple[str, ...]
+    evidence: EvidenceSet
+    actions: tuple[Action, ...]
+    track: str = field(metadata={"choices": ("subject", "police", "mission")})
+    exploitation_basis: tuple[FormBasis, ...]
+    notes: tuple[Note, ...]
+    catalogue_version: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return plain(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScreeningResult:
+        """A result from its JSON (a stored one), the inverse of ``as_dict``."""
+        return build(cls, data)
+
+    def evidence_sources(self) -> dict[str, Evidence]:
+        """Each recorded code with its evidence (text and line), for the plan's citations."""
+        return {item.code: item for item in self.evidence.all()}
+
+    def unlinked_evidence(self) -> tuple[Evidence, ...]:
+        """Recorded signs and places whose SOP text names no form of exploitation."""
+        linked = {code for basis in self.exploitation_basis for code in basis.evidence}
+        return tuple(
+            item
+            for item in (*self.evidence.signs, *self.evidence.places)
+            if item.code not in linked
+        )
+
+    def action(self, code: str) -> Action | None:
+        return next((action for action in self.actions if action.code == code), None)
+
+
+def plain(value: Any) -> Any:
+    """A dataclass as JSON data: dataclasses become dicts (fields in order), tuples lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+T = TypeVar("T")
+
+
+def build(cls: type[T], data: Any) -> T:
+    """The inverse of ``plain`` for the result's dataclasses (types read from the annotations)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        raw = data[f.name]
+        hint = hints[f.name]
+        origin = typing.get_origin(hint)
+        if is_dataclass(hint):
+            values[f.name] = build(hint, raw)  # type: ignore[arg-type]
+        elif origin is tuple:
+            item = typing.get_args(hint)[0]
+            values[f.name] = tuple(
+                build(item, element) if is_dataclass(item) else element for element in raw
+            )
+        else:
+            values[f.name] = raw
+    return cls(**values)
 
 
 # --- Parsing and validation ------------------------------------------------------------------
@@ -199,8 +328,7 @@ def parse_request(data: Any, catalogue: Catalogue | None = None) -> ScreeningReq
         raise ScreeningInputError(errors)
     return ScreeningRequest(
         screened_by=str(screened_by),
-        country=country,
-        region=region,
+        location=Location(country=country, region=region),
         person=person,
         signs=elements["signs"],
         risk_groups=elements["risk_groups"],
@@ -355,7 +483,7 @@ def track_of(request: ScreeningRequest) -> Track:
     return Track.POLICE if request.screened_by == "police" else Track.SUBJECT
 
 
-def screen(data: Any, language: str = "kk", catalogue: Catalogue | None = None) -> dict[str, Any]:
+def screen(data: Any, language: str = "kk", catalogue: Catalogue | None = None) -> ScreeningResult:
     """Validate a request (the contract's JSON) and evaluate it: the door every interface uses."""
     catalogue = catalogue or default_catalogue()
     return evaluate(parse_request(data, catalogue), language=language, catalogue=catalogue)
@@ -363,7 +491,7 @@ def screen(data: Any, language: str = "kk", catalogue: Catalogue | None = None) 
 
 def evaluate(
     request: ScreeningRequest, language: str = "kk", catalogue: Catalogue | None = None
-) -> dict[str, Any]:
+) -> ScreeningResult:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
     catalogue = catalogue or default_catalogue()
@@ -372,15 +500,17 @@ def evaluate(
     track = track_of(request)
     facts = facts_of(request)
 
-    evidence = {
-        name: [dict(texts.evidence[code]) for code in getattr(request, name)]
-        for name in ELEMENT_KINDS
-    }
-    forms, basis = _exploitation_forms(request, texts)
+    evidence = EvidenceSet(
+        **{
+            name: tuple(texts.evidence[code] for code in getattr(request, name))
+            for name in ELEMENT_KINDS
+        }
+    )
+    basis = _exploitation_forms(request, texts)
 
-    actions: list[dict[str, Any]] = []
+    actions: tuple[Action, ...] = ()
     if assessment == "potential_victim":
-        actions = [dict(texts.actions[rule]) for rule in rules_for(track) if rule.when(facts)]
+        actions = tuple(texts.actions[rule] for rule in rules_for(track) if rule.when(facts))
     # The notes' conditions are data in rules.NOTES, read by the browser's engine too.
     notes = notes_for(
         NoteFacts(
@@ -392,40 +522,40 @@ def evaluate(
             accepts_help=request.accepts_help,
             stateless=facts.stateless,
             reported_to_102=request.reported_to_102,
+            # The SOP's lists of signs and places (002 L443–559) name a form only in a few
+            # entries; for the others the plan says so rather than guess.
+            no_form_named=bool(request.signs or request.places) and not basis,
         )
     )
 
-    return {
-        "assessment": assessment,
-        "exploitation_forms": forms,
-        "evidence": evidence,
-        "actions": actions,
-        "track": track.value,
-        "exploitation_basis": basis,
-        "notes": [{"code": code, "text": texts.notes[code]} for code in notes],
-        "catalogue_version": catalogue.version,
-    }
+    return ScreeningResult(
+        assessment=assessment,
+        exploitation_forms=tuple(item.form for item in basis),
+        evidence=evidence,
+        actions=actions,
+        track=track.value,
+        exploitation_basis=basis,
+        notes=tuple(Note(code=code, text=texts.notes[code]) for code in notes),
+        catalogue_version=catalogue.version,
+    )
 
 
-def _exploitation_forms(
-    request: ScreeningRequest, texts: _Texts
-) -> tuple[list[str], list[dict[str, Any]]]:
+def _exploitation_forms(request: ScreeningRequest, texts: _Texts) -> tuple[FormBasis, ...]:
     pointing: dict[str, list[str]] = {}
     for code in (*request.signs, *request.places):
         for form in texts.forms_of.get(code, ()):
             pointing.setdefault(form, []).append(code)
-    ordered = [form for form in texts.form_order if form in pointing]
-    basis = [
-        {"form": form, "text": texts.form_text[form], "evidence": pointing[form]}
-        for form in ordered
-    ]
-    return ordered, basis
+    return tuple(
+        FormBasis(form=form, text=texts.form_text[form], evidence=tuple(pointing[form]))
+        for form in texts.form_order
+        if form in pointing
+    )
 
 
 @dataclass(frozen=True)
 class _Texts:
-    evidence: dict[str, dict[str, Any]]
-    actions: dict[Rule, dict[str, Any]]
+    evidence: dict[str, Evidence]
+    actions: dict[Rule, Action]
     notes: dict[str, str]
     forms_of: dict[str, tuple[str, ...]]
     form_order: tuple[str, ...]
@@ -441,31 +571,41 @@ def action_text(entry: Entry, language: str) -> str:
     return text
 
 
+def action_for(
+    track: str, code: str, language: str = "kk", catalogue: Catalogue | None = None
+) -> Action | None:
+    """The text of one step of a track's plan in a language, without evaluating a request
+    (a stored plan's step shown again, for example after it is ticked)."""
+    texts = _localized(catalogue or default_catalogue(), language)
+    return next(
+        (texts.actions[rule] for rule in rules_for(Track(track)) if rule.action == code), None
+    )
+
+
+def _source(entry: Entry) -> SourceRef:
+    return SourceRef(document=entry.source.document, line=entry.source.line)
+
+
 @lru_cache(maxsize=8)
 def _localized(catalogue: Catalogue, language: str) -> _Texts:
     by_code = catalogue.by_code()
     evidence = {
-        e.code: {
-            "code": e.code,
-            "group": e.group,
-            "text": e.text.get(language),
-            "source": e.source.as_dict(),
-        }
+        e.code: Evidence(code=e.code, group=e.group, text=e.text.get(language), source=_source(e))
         for kind in ELEMENT_KINDS.values()
         for e in catalogue.of_kind(kind)
     }
-    actions: dict[Rule, dict[str, Any]] = {}
+    actions: dict[Rule, Action] = {}
     from .rules import RULES
 
     for rule in RULES:
         codes = rule.entry if isinstance(rule.entry, tuple) else (rule.entry,)
         entries = [by_code[code] for code in codes]
-        actions[rule] = {
-            "code": rule.action,
-            "urgency": rule.urgency.value,
-            "text": " ".join(action_text(entry, language) for entry in entries),
-            "source": entries[0].source.as_dict(),
-        }
+        actions[rule] = Action(
+            code=rule.action,
+            urgency=rule.urgency.value,
+            text=" ".join(action_text(entry, language) for entry in entries),
+            source=_source(entries[0]),
+        )
     raw_notes = yaml.safe_load(NOTES_FILE.read_text(encoding="utf-8"))["notes"]
     notes = {code: str(texts[language]) for code, texts in raw_notes.items()}
     forms_of = {

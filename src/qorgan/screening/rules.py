@@ -377,6 +377,9 @@ class NoteFacts:
     accepts_help: bool | None
     stateless: bool
     reported_to_102: bool  # as the request says, whoever screened
+    # Signs or places were recorded but the SOP's text of none of them names a form of
+    # exploitation (exploitation_forms is empty although signs or places were recorded).
+    no_form_named: bool = False
 
 
 _SIGNS_FOUND = is_("assessment", "potential_victim")
@@ -391,6 +394,7 @@ NOTES: tuple[tuple[str, Condition], ...] = (
     ("mission_steps_for_others", all_(_ABROAD, not_(is_("screened_by", "foreign_mission")))),
     ("no_signs", is_("assessment", "at_risk")),
     ("no_indication", is_("assessment", "no_indication")),
+    ("no_form_named", fact("no_form_named")),
     (
         "report_102_police_only",
         all_(fact("reported_to_102"), not_(is_("screened_by", "police"))),

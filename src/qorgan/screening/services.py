@@ -50,7 +50,7 @@ def store_screening(
     request = parse_request(data)
     result = evaluate(request, language=language)
     case = None
-    if result["assessment"] == "potential_victim":
+    if result.assessment == "potential_victim":
         case = open_case(
             organisation=organisation,
             by=user,
@@ -61,19 +61,19 @@ def store_screening(
                 minor=request.person.minor,
             ),
             region=Region.objects.filter(code=request.region).first() if request.region else None,
-            exploitation_forms=result["exploitation_forms"],
+            exploitation_forms=list(result.exploitation_forms),
         )
     screening = Screening.objects.create(
         organisation=organisation,
         screened_by_user=user,
         subject_kind=kind,
-        assessment=result["assessment"],
-        track=result["track"],
+        assessment=result.assessment,
+        track=result.track,
         language=language,
-        catalogue_version=result["catalogue_version"],
+        catalogue_version=result.catalogue_version,
         consent_to_referral=consent_to_referral,
         request=request.as_dict(),
-        result=result,
+        result=result.as_dict(),
         case=case,
     )
     audit.record(
@@ -88,12 +88,12 @@ def store_screening(
         PlanStep(
             screening=screening,
             position=position,
-            action=action["code"],
-            urgency=action["urgency"],
-            source_document=action["source"]["document"],
-            source_line=action["source"]["line"],
+            action=action.code,
+            urgency=action.urgency,
+            source_document=action.source.document,
+            source_line=action.source.line,
         )
-        for position, action in enumerate(result["actions"], start=1)
+        for position, action in enumerate(result.actions, start=1)
     )
     return screening
 

@@ -19,7 +19,7 @@ from qorgan.knowledge.models import CatalogueEntry
 from qorgan.knowledge.selectors import hotlines
 
 from . import selectors, services
-from .engine import ScreeningInputError, evaluate, parse_request
+from .engine import ScreeningInputError, action_for, evaluate, parse_request
 from .forms import ScreeningForm
 
 ELEMENT_KINDS = (("signs", "sign"), ("risk_groups", "risk_group"), ("places", "place"))
@@ -117,7 +117,7 @@ def screening_detail(request: HttpRequest, pk: str) -> HttpResponse:
     steps = list(screening.steps.all())
     # Texts in the language of the page; the stored result (language of saving) if a rule changed since.
     actions = {action["code"]: action for action in screening.result["actions"]}
-    actions.update({action["code"]: action for action in result["actions"]})
+    actions.update({action.code: action for action in result.actions})
     context = {
         "screening": screening,
         "steps": [{"step": step, "action": actions.get(step.action)} for step in steps],
@@ -136,8 +136,7 @@ def tick_step(request: HttpRequest, pk: str, position: int) -> HttpResponse:
         user=request.user, step=step, done=request.POST.get("done") == "1"
     )  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
-        result = evaluate(parse_request(step.screening.request), language=active_language())
-        action = next((a for a in result["actions"] if a["code"] == step.action), None)
+        action = action_for(step.screening.track, step.action, active_language())
         return render(
             request,
             "screening/_step.html",

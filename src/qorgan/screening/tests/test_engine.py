@@ -7,10 +7,16 @@ from typing import Any
 import pytest
 
 from qorgan.knowledge.catalogue import default_catalogue, seed_line
-from qorgan.screening.engine import ScreeningInputError, screen
+from qorgan.screening import engine
+from qorgan.screening.engine import ScreeningInputError
 from qorgan.screening.rules import RULES, Track
 
 SOP = "002_6818977b591e9dac.txt"
+
+
+def screen(data: Any, language: str = "kk") -> dict[str, Any]:
+    """The engine's answer as the JSON contract (what the CLI prints and the API returns)."""
+    return engine.screen(data, language=language).as_dict()
 
 
 def request(**overrides: Any) -> dict[str, Any]:
