@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: gettext (the translation check), poppler-utils (reading
-# the PDFs Qorgan prints), the DejaVu fonts (Kazakh letters in PDFs) and Chromium for the
+# the PDFs Qorgan prints), the DejaVu fonts (Kazakh letters in PDFs), Java (the Nu HTML checker,
+# vnu-jar from npm, that validates the staff pages) and Chromium for the
 # browser tests (driven by Playwright with executable_path; Playwright's own browser download
 # is never used).
 set -euo pipefail
@@ -10,6 +11,7 @@ missing=()
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "DejaVuSans" || missing+=(fonts-dejavu-core)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

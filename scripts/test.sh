@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh dev
 bash scripts/install-system-packages.sh
-# axe-core (accessibility checks injected by the browser tests), from the npm registry.
-[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --loglevel=error
+# axe-core (accessibility checks injected by the browser tests) and the Nu HTML checker (vnu-jar,
+# run with Java by tests/test_html_valid.py), from the npm registry.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 export DJANGO_SETTINGS_MODULE=qorgan.settings.test
 bin=.venv/bin
 "$bin/qorgan" compiletranslations

@@ -154,7 +154,7 @@ def test_export_waits_for_the_task(supervisor: Any) -> None:
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.PENDING
     page = supervisor.get("/en/monitoring/exports/").content.decode()
-    assert 'hx-trigger="every 2s"' in page and "being prepared" in page
+    assert 'data-hx-trigger="every 2s"' in page and "being prepared" in page
     response = supervisor.get(f"/en/monitoring/exports/{job.pk}/", follow=True)
     assert "not ready" in response.content.decode()
 
