@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from qorgan.cases.selectors import as_uuid
 from qorgan.knowledge.catalogue import LANGUAGES
 
 from . import selectors, services
@@ -142,19 +145,48 @@ class ScreeningListView(APIView):
             consent = data.pop("consent_to_referral")
             if not isinstance(consent, bool):
                 return Response({"consent_to_referral": [_("must be true or false")]}, status=400)
+        # The offline app's identifier (docs/offline.md): a screening sent again is not stored twice.
+        client_uuid = None
+        if isinstance(data, dict) and "client_uuid" in data:
+            data = dict(data)
+            client_uuid = as_uuid(data.pop("client_uuid"))
+            if client_uuid is None:
+                return Response({"client_uuid": [_("must be a UUID")]}, status=400)
+            if (repeat := self._sent_before(request, client_uuid)) is not None:
+                return repeat
         try:
             stored = services.store_screening(
                 user=request.user,  # type: ignore[arg-type]
                 data=data,
                 language=language,
                 consent_to_referral=consent,
+                client_uuid=client_uuid,
             )
         except ScreeningInputError as exc:
             return _invalid(exc)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
+        except IntegrityError:  # the same client_uuid stored meanwhile by a parallel request
+            if client_uuid is not None and (repeat := self._sent_before(request, client_uuid)):
+                return repeat
+            raise
         stored = selectors.screening_for(request.user, stored.id, audited=False)  # type: ignore[arg-type,assignment]
         return Response(_screening_json(stored), status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _sent_before(request: Request, client_uuid: uuid.UUID) -> Response | None:
+        """The screening already stored with this client_uuid: 200 with it for its own user,
+        409 for anyone else (nothing about it is shown)."""
+        existing = Screening.objects.filter(client_uuid=client_uuid).first()
+        if existing is None:
+            return None
+        if existing.screened_by_user_id != request.user.pk:
+            return Response(
+                {"client_uuid": [_("already used by another screening")]},
+                status=status.HTTP_409_CONFLICT,
+            )
+        mine = selectors.screening_for(request.user, existing.id, audited=False)  # type: ignore[arg-type]
+        return Response(_screening_json(mine), status=status.HTTP_200_OK)  # type: ignore[arg-type]
 
     @extend_schema(operation_id="screenings_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:

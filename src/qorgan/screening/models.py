@@ -36,6 +36,8 @@ class Screening(models.Model):
     # The person's data: encrypted at rest.
     request = EncryptedJSONField(_("request"))
     result = EncryptedJSONField(_("result"))
+    # Made by the offline app on the device: a screening sent twice is stored once.
+    client_uuid = models.UUIDField(_("client identifier"), unique=True, null=True, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),

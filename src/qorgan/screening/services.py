@@ -21,7 +21,12 @@ from .models import PlanStep, Screening
 
 @transaction.atomic
 def store_screening(
-    *, user: User, data: Any, language: str = "kk", consent_to_referral: bool = False
+    *,
+    user: User,
+    data: Any,
+    language: str = "kk",
+    consent_to_referral: bool = False,
+    client_uuid: Any = None,
 ) -> Screening:
     """Evaluate and store a screening for the user's organisation.
 
@@ -72,6 +77,7 @@ def store_screening(
         language=language,
         catalogue_version=result.catalogue_version,
         consent_to_referral=consent_to_referral,
+        client_uuid=client_uuid,  # the offline app's own identifier: stored once (unique)
         request=request.as_dict(),
         result=result.as_dict(),
         case=case,
