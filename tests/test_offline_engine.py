@@ -44,7 +44,11 @@ def node_screen(tmp_path: Path, batch: list[tuple[str, dict[str, Any]]]) -> list
         data[language] = str(path)
     inp, out = tmp_path / "in.json", tmp_path / "out.json"
     inp.write_text(json.dumps({"data": data, "requests": batch}), encoding="utf-8")
-    subprocess.run([node, str(BATCH), str(inp), str(out)], check=True, timeout=600)
+    subprocess.run(
+        [node, "--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", str(BATCH), str(inp), str(out)],
+        check=True,
+        timeout=600,
+    )
     return list(json.loads(out.read_text(encoding="utf-8"))["results"])
 
 
@@ -74,9 +78,9 @@ def test_random_valid_requests_give_identical_results(tmp_path: Path) -> None:
     requests = random_requests(RANDOM_COUNT)
     results = [screen(r, language="en") for r in requests[:2000]]
     # The sample covers every track, assessment, rule and note (else the comparison is weak).
-    seen = {
-        (a["code"], as_json(r)["track"]) for r in results for a in as_json(r)["actions"]
-    } | {("note", n["code"]) for r in results for n in as_json(r)["notes"]}
+    seen = {(a["code"], as_json(r)["track"]) for r in results for a in as_json(r)["actions"]} | {
+        ("note", n["code"]) for r in results for n in as_json(r)["notes"]
+    }
     assert {(rule.action, rule.track.value) for rule in rules.RULES} <= seen
     assert {("note", code) for code, _ in rules.NOTES} <= seen
     assert compare(tmp_path, requests) == RANDOM_COUNT
