@@ -237,3 +237,43 @@ def test_sign_out_asks_before_discarding_the_queue(
         is False
     )
     assert Screening.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_conflicting_case_edit_shows_both_versions(
+    page: Any, live_server: Any, make_user: Any, language: str
+) -> None:
+    from qorgan.cases import services
+    from qorgan.cases.models import Case
+    from qorgan.directory.models import Organisation
+
+    user = make_user(username="ngo-worker", organisation="ORG01")
+    case = services.open_case(organisation=Organisation.objects.get(code="ORG01"), by=user)
+    services.update_person(
+        user=user, case=case, expected_version=case.version, data={"surname": "Ахметова"}
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, "ngo-worker", language=language)
+    page.goto(f"{live_server.url}/{language}/cases/{case.pk}/")
+    page.locator("#person details summary").click()
+    page.fill("#id_person-phone", "+7 701 111 11 11")
+    # Someone else saves the person's data while this page is open.
+    services.update_person(
+        user=user, case=case, expected_version=case.version, data={"surname": "Ахметова-Ким"}
+    )
+    page.locator("#person details form button[type=submit]").click()
+
+    surname = page.locator("#conflict-person-surname")
+    expect(surname).to_contain_text("Ахметова-Ким")
+    expect(surname).to_contain_text("Ахметова")
+    expect(page.locator("#conflict-person-phone")).to_contain_text("+7 701 111 11 11")
+    no_sideways_scroll(page)
+    shot(page, f"conflict-{language}")
+    assert Case.objects.get(pk=case.pk).person.phone == ""
+
+    surname.locator("input[value=theirs]").check()
+    page.locator("#conflict-person-phone input[value=mine]").check()
+    page.locator(".conflict-form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/cases/{case.pk}/")
+    person = Case.objects.get(pk=case.pk).person
+    assert (person.surname, person.phone) == ("Ахметова-Ким", "+7 701 111 11 11")

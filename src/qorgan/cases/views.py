@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qorgan.accounts.permissions import allowed
 from qorgan.directory.models import Organisation, Region
 
-from . import forms, selectors, services
+from . import conflicts, forms, selectors, services
 from .models import Case, CaseStatus
 
 
@@ -307,7 +307,14 @@ def case_action(request: HttpRequest, case_id: str, action: str) -> HttpResponse
         kwargs.update(source=case.status, role=user.role)
     if form_class in (forms.ReferralForm, forms.PoliceDisclosureForm):
         kwargs["consents"] = list(case.consents.all())
-    form = form_class(request.POST, request.FILES, **kwargs)
+    data: Any = request.POST
+    if action in conflicts.ACTIONS and request.POST.get("resolve") == "1":
+        # The user's choices on the conflict page, made into the edit form's own data.
+        data = conflicts.resolved_post(request.POST, action, form_class(**kwargs))
+        if data is None:
+            messages.error(request, _("Choose, for each field that differs, which value to keep."))
+            return _conflict(request, case, action, form_class(**kwargs), _mine(request.POST))
+    form = form_class(data, request.FILES, **kwargs)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
@@ -316,6 +323,9 @@ def case_action(request: HttpRequest, case_id: str, action: str) -> HttpResponse
         except ValidationError as exc:
             messages.error(request, _service_errors(exc))
         except services.ConcurrentEditError:
+            if action in conflicts.ACTIONS:
+                # Never overwrite what someone else saved: show both and let the user choose.
+                return _conflict(request, case, action, form, data)
             messages.error(
                 request,
                 _(
@@ -323,6 +333,27 @@ def case_action(request: HttpRequest, case_id: str, action: str) -> HttpResponse
                 ),
             )
     return redirect("cases:detail", case_id=case.pk)
+
+
+def _mine(post: Any) -> Any:
+    """The user's own values from a resolution form (``mine-<name>``), as the edit form's data."""
+    mine = QueryDict(mutable=True)
+    for key in post:
+        if key.startswith("mine-"):
+            mine.setlist(key.removeprefix("mine-"), post.getlist(key))
+    return mine
+
+
+def _conflict(request: HttpRequest, case: Case, action: str, form: Any, data: Any) -> HttpResponse:
+    case.refresh_from_db(fields=["version"])
+    rows = conflicts.rows(case, action, form, data)
+    if not any(row["differs"] for row in rows):
+        messages.info(
+            request, _("The case changed meanwhile, but what you entered is what it holds now.")
+        )
+        return redirect("cases:detail", case_id=case.pk)
+    context = {"case": case, "action": action, "rows": rows}
+    return _no_store(render(request, "cases/conflict.html", context, status=409))
 
 
 def possible_matches(request: HttpRequest, case_id: str) -> HttpResponse:
