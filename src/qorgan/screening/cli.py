@@ -11,11 +11,13 @@ import json
 import sys
 from typing import TextIO
 
+from qorgan.core import safejson
 from qorgan.knowledge.catalogue import LANGUAGES, CatalogueError
 
 from .engine import ScreeningInputError, screen
 
 USAGE_ERROR = 2
+CLI_MAX_BYTES = 1024 * 1024  # one screening request is a few kilobytes
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,14 +52,11 @@ def run(
     except _UsageError as exc:
         print(f"qorgan screen: {exc}", file=stderr)
         return USAGE_ERROR
-    raw = stdin.read()
+    raw = stdin.read(CLI_MAX_BYTES + 1)
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        print(
-            f"request: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-            file=stderr,
-        )
+        data = safejson.loads(raw, max_bytes=CLI_MAX_BYTES)
+    except safejson.JSONLimitError as exc:
+        print(f"request: {exc}".replace("\n", " "), file=stderr)
         return USAGE_ERROR
     try:
         result = screen(data, language=args.lang)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qorgan.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "qorgan.core.uploads.RequestSizeLimitMiddleware",  # before anything reads a body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +176,13 @@ MEDIA_ROOT = VAR_DIR / "media"
 RETENTION_DAYS = env_int("QORGAN_RETENTION_DAYS", 5 * 365)
 ATTACHMENT_MAX_BYTES = env_int("QORGAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# A body declared larger is refused (413) before it is read; files are counted as they stream.
+REQUEST_MAX_BYTES = env_int("QORGAN_REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES + 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "qorgan.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -239,8 +247,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Almaty"
 
 # --- API ------------------------------------------------------------------------------------
+API_MAX_JSON_BYTES = env_int("QORGAN_API_MAX_JSON_BYTES", 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON read with size, depth, number and surrogate limits (core/safejson.py): a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "qorgan.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
