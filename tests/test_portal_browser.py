@@ -105,3 +105,35 @@ def test_quick_exit_leaves_at_once(page: Any, live_server: Any, reference_data: 
     page.keyboard.press("Escape")
     page.wait_for_url("https://www.google.com/**")
     assert page.evaluate("history.length") <= 2  # the portal page was replaced, not stacked
+
+
+def test_after_quick_exit_back_does_not_return_to_the_portal(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
+    """Browsing the portal keeps one history entry; quick exit replaces it (issue 16, finding 8)."""
+    page.route(
+        "https://www.google.com/**", lambda route: route.fulfill(status=200, body="elsewhere")
+    )
+    page.route(
+        "http://start.example/**",
+        lambda route: route.fulfill(status=200, body="before", content_type="text/html"),
+    )
+    page.goto("http://start.example/")
+    page.goto(f"{live_server.url}/kk/")
+    for path in ("signs/", "help/", "rights/"):
+        page.locator(f"main a[href$='/kk/{path}'], nav a[href$='/kk/{path}']").first.click()
+        page.wait_for_url(f"**/kk/{path}")
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url("https://www.google.com/**")
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url.startswith("http://start.example/"), page.url
+
+
+def test_the_csrf_cookie_of_the_report_form_ends_with_the_browser(
+    client: Any, reference_data: None
+) -> None:
+    response = client.get("/ru/report/")
+    cookie = response.cookies["csrftoken"]
+    assert cookie.value
+    assert not cookie["expires"] and not cookie["max-age"]  # a session cookie

@@ -386,7 +386,7 @@ class ReferralListView(APIView):
 
     @extend_schema(operation_id="referrals_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        referrals = selectors.referrals_for(request.user)[:200]  # type: ignore[arg-type]
+        referrals = selectors.referral_inbox(request.user)  # type: ignore[arg-type]
         return Response({"results": [referral_json(r) for r in referrals]})
 
 

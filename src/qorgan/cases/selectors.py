@@ -152,6 +152,21 @@ def referrals_for(user: User) -> QuerySet[Referral]:
     )
 
 
+def referral_inbox(user: User, limit: int = 200) -> list[Referral]:
+    """The referrals page: the newest referrals sent or received, with their notes (personal
+    data, stored encrypted); one audit event names the referrals whose notes were shown."""
+    referrals = list(referrals_for(user).order_by("-sent_at")[:limit])
+    if referrals:
+        audit.record(
+            actor=user,
+            action="read_list",
+            object_type="cases.Referral",
+            detail={"referrals": [str(referral.pk) for referral in referrals]},
+            fields=("note",),
+        )
+    return referrals
+
+
 def referral_for(user: User, referral_id: uuid.UUID | str) -> Referral | None:
     key = as_uuid(referral_id)
     if key is None:

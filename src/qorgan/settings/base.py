@@ -152,6 +152,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A session cookie: nothing of a visit to the report form stays in the browser once it closes.
+CSRF_COOKIE_AGE = None
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
