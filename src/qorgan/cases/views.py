@@ -378,7 +378,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not allowed("screening.create", user):
         raise PermissionDenied
-    referrals = list(selectors.referrals_for(user).order_by("-sent_at")[:200])
+    referrals = selectors.referral_inbox(user)
     today = timezone.localdate()
     context = {
         "incoming": [r for r in referrals if r.to_organisation_id == user.organisation_id],
