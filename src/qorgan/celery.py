@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.prod")
 
@@ -36,5 +37,11 @@ app.conf.beat_schedule = {
         "task": "qorgan.run_task",
         "schedule": 15 * 60,
         "args": ("monitoring.refresh_statistics", {}),
+    },
+    # The anonymous reports of earlier days: at a fixed hour, so no run depends on an arrival.
+    "anonymous-report-digest": {
+        "task": "qorgan.run_task",
+        "schedule": crontab(minute=5, hour=0),
+        "args": ("portal.daily_digest", {}),
     },
 }

@@ -9,7 +9,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL_ACCEPTED = "referral_accepted", _("Your referral was accepted")
     REFERRAL_DECLINED = "referral_declined", _("Your referral was declined")
     REFERRAL_OVERDUE = "referral_overdue", _("A referral has not been answered by its due date")
-    REPORT_RECEIVED = "report_received", _("A new anonymous report has arrived")
+    REPORT_RECEIVED = "report_received", _("Anonymous reports received (day: how many)")
 
 
 class Notification(models.Model):

@@ -2,7 +2,9 @@
 
 No IP address, user agent, time of day or any other metadata about the reporter is kept: a
 report has the day it was received, what the reporter chose to write (encrypted), and the
-keyed hash of its receipt code.
+keyed hash of its receipt code. Its audit events and the staff's notifications are written by
+the daily digest (``services.publish_daily_digest``) on a later day, never at the moment it
+arrives, so that no clock anywhere (audit chain, inbox, e-mail) holds the time it was sent.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Report(models.Model):
         blank=True,
         related_name="+",
     )
+    # Whether the daily digest has written its audit event and notified the triaging staff.
+    digested = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-number"]
@@ -92,6 +96,8 @@ class ReportMessage(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An addition from the reporter is audited by the daily digest, like the report itself.
+    digested = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["pk"]

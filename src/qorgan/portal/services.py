@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -148,23 +149,65 @@ def submit_report(
         who_at_risk=who,
         contact=contact,
     )
-    with audit.audit_context():  # no address, no path: nothing about the reporter
-        audit.record(
-            actor=None, action="report_received", object_type="portal.Report", object_id=report.pk
-        )
+    # No audit event and no notification now: the daily digest writes them on a later day.
+    return Submitted(report=report, receipt=receipt)
+
+
+def triaging_organisations() -> Any:
+    return Organisation.objects.filter(active=True).filter(
+        Q(triages_reports=True) | Q(kind__code="police")
+    )
+
+
+@transaction.atomic
+def publish_daily_digest(today: date | None = None) -> int:
+    """Audit and announce the anonymous reports (and reporters' additions) of the days before
+    ``today``: one audit event each, in random order, with the day only; one notification per
+    triaging organisation and day, naming the day and how many. Nothing of today is touched, so
+    the time this runs says nothing finer than the day about any report. Returns the number of
+    reports announced. Safe to run again (the beat schedule, ``qorgan portal_digest``, and the
+    triage list when it is opened)."""
     from qorgan.notifications.models import NotificationKind
     from qorgan.notifications.services import notify
 
-    triaging = Organisation.objects.filter(active=True).filter(
-        Q(triages_reports=True) | Q(kind__code="police")
+    today = today or timezone.localdate()
+    reports = list(
+        Report.objects.select_for_update()
+        .filter(digested=False, received_on__lt=today)
+        .only("id", "received_on")
     )
-    notify(
-        organisations=triaging,
-        kind=NotificationKind.REPORT_RECEIVED,
-        reference=f"#{report.number}",
-        link="/kk/reports/",
+    additions = list(
+        ReportMessage.objects.select_for_update()
+        .filter(digested=False, from_reporter=True, sent_on__lt=today)
+        .only("id", "report_id", "sent_on")
     )
-    return Submitted(report=report, receipt=receipt)
+    events = [("report_received", r.pk, r.received_on) for r in reports] + [
+        ("report_addition", m.report_id, m.sent_on) for m in additions
+    ]
+    secrets.SystemRandom().shuffle(events)  # the chain's order says nothing of arrival
+    with audit.audit_context():  # no address, no path
+        for action, report_id, day in events:
+            audit.record(
+                actor=None,
+                action=action,
+                object_type="portal.Report",
+                object_id=report_id,
+                detail={"day": day.isoformat()},
+            )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(digested=True)
+    ReportMessage.objects.filter(pk__in=[m.pk for m in additions]).update(digested=True)
+    per_day: dict[date, int] = {}
+    for report in reports:
+        per_day[report.received_on] = per_day.get(report.received_on, 0) + 1
+    organisations = list(triaging_organisations())
+    for day, count in sorted(per_day.items()):
+        notify(
+            organisations=organisations,
+            kind=NotificationKind.REPORT_RECEIVED,
+            reference=f"{day:%d.%m.%Y}: {count}",
+            link="/kk/reports/",
+        )
+    return len(reports)
 
 
 def find_by_receipt(receipt: str) -> Report | None:
@@ -194,10 +237,7 @@ def add_from_reporter(*, receipt: str, text: str) -> Report:
             ReportStatus.ASSIGNED if report.assigned_organisation_id else ReportStatus.NEW
         )
         report.save(update_fields=["status"])
-    with audit.audit_context():
-        audit.record(
-            actor=None, action="report_addition", object_type="portal.Report", object_id=report.pk
-        )
+    # Audited by the daily digest on a later day, not now (no time of day is kept).
     return report
 
 

@@ -301,6 +301,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 
     if not allowed("report.triage", request.user):
         raise PermissionDenied
+    services.publish_daily_digest()  # also without a beat schedule (the embedded default)
     response = render(
         request, "portal/triage_list.html", {"reports": selectors.reports_for(request.user)[:200]}
     )  # type: ignore[arg-type]
