@@ -11,6 +11,7 @@ const form = $("offline-form");
 const TRI = { "": null, yes: true, no: false };
 let data = null;
 let syncing = false;
+let syncAgain = false;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -232,43 +233,56 @@ async function send(record, owner) {
   return "later";
 }
 
+// One sync at a time; a request for one while it runs (the network just came back) runs
+// another right after it.
 export async function sync() {
-  if (syncing || !store.available()) return;
+  if (!store.available()) return;
+  if (syncing) {
+    syncAgain = true;
+    return;
+  }
   syncing = true;
   try {
-    if (!(await store.exists())) return;
-    let records = await store.list();
-    if (records.length === 0 || !navigator.onLine) {
-      await showQueue();
-      return;
-    }
-    const owner = await whoami().catch(() => null);
-    if (!owner) {
-      needsSignIn(true);
-      await showQueue();
-      return;
-    }
-    needsSignIn(false);
-    await store.setMeta("owner", owner);
-    let sent = 0;
-    for (const record of records) {
-      if (record.error) continue;
-      if (record.owner && record.owner !== owner) continue;
-      const outcome = await send(record, owner).catch(() => "later");
-      if (outcome === "sent") sent += 1;
-      if (outcome === "sign_in") {
-        needsSignIn(true);
-        break;
-      }
-      if (outcome === "later") break;
-    }
-    records = await showQueue();
-    if (sent && records.length === 0) {
-      $("queue").hidden = false;
-      $("queue-status").textContent = texts.sent;
-    }
+    do {
+      syncAgain = false;
+      await syncOnce();
+    } while (syncAgain);
   } finally {
     syncing = false;
+  }
+}
+
+async function syncOnce() {
+  if (!(await store.exists())) return;
+  let records = await store.list();
+  if (records.length === 0 || !navigator.onLine) {
+    await showQueue();
+    return;
+  }
+  const owner = await whoami().catch(() => null);
+  if (!owner) {
+    needsSignIn(true);
+    await showQueue();
+    return;
+  }
+  needsSignIn(false);
+  await store.setMeta("owner", owner);
+  let sent = 0;
+  for (const record of records) {
+    if (record.error) continue;
+    if (record.owner && record.owner !== owner) continue;
+    const outcome = await send(record, owner).catch(() => "later");
+    if (outcome === "sent") sent += 1;
+    if (outcome === "sign_in") {
+      needsSignIn(true);
+      break;
+    }
+    if (outcome === "later") break;
+  }
+  records = await showQueue();
+  if (sent && records.length === 0) {
+    $("queue").hidden = false;
+    $("queue-status").textContent = texts.sent;
   }
 }
 
