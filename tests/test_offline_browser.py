@@ -88,6 +88,7 @@ def save_offline(page: Any, base: str, language: str) -> None:
     fill_and_show_plan(page)
     assert_plan_is_the_engines(page, language)
     no_sideways_scroll(page)
+    shot(page, f"offline-{language}-plan")
     page.locator("#save").click()
     expect(page.locator("#queue-list li")).to_have_count(1)
     assert Screening.objects.count() == 0

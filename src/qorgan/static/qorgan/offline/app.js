@@ -155,7 +155,7 @@ async function showQueue(status) {
       .map((record) => {
         const item = el("li", "queued");
         const when = new Date(record.made_at).toLocaleString(config.language);
-        item.append(el("span", "when", `${texts.saved_at}: ${when}`), " ");
+        item.append(el("span", "when", `${texts.saved_at}: ${when}`), " — ");
         if (record.error) {
           item.append(el("span", "error", `${texts.refused} ${record.error}`), " ");
           const discard = el("button", "button secondary", texts.discard);
