@@ -102,10 +102,10 @@ def test_editing_the_person_and_a_stale_form(client: Any, people: dict[str, Any]
         or "The person's data was saved." in response.content.decode()
     )
     assert Case.objects.get(pk=case.pk).person.surname == "Керей"
-    stale = client.post(
-        url, {"person-version": "2", "person-surname": "Other"}, follow=True
-    ).content.decode()
-    assert "Someone else changed this case" in stale
+    stale = client.post(url, {"person-version": "2", "person-surname": "Other"}, follow=True)
+    # A stale edit is not lost and overwrites nothing: both versions are shown (tests/test_case_conflict.py).
+    assert stale.status_code == 409
+    assert "The case changed while you were editing it" in stale.content.decode()
     assert Case.objects.get(pk=case.pk).person.surname == "Керей"
 
 
