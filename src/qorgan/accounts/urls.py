@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import approvals, views
 
 app_name = "accounts"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("approvals/", approvals.approvals, name="approvals"),
+    path("approvals/<int:pk>/", approvals.decide, name="approval_decide"),
 ]
