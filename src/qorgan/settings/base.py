@@ -207,10 +207,36 @@ FIELD_ENCRYPTION_KEYS = env_list("QORGAN_FIELD_KEYS", [])
 # Key of the keyed hashes (blind indexes) that find a person again without decrypting.
 BLIND_INDEX_KEY = env_str("QORGAN_BLIND_INDEX_KEY")
 
+# --- Audit trail: signed checkpoints outside the database (docs/security.md, "Audit trail") --
+# The web application holds only the public key(s) ("ed25519:<base64>", comma-separated while
+# rotating) and reads the checkpoint file; the private key file belongs to the signer's own
+# operating-system user (qorgan audit_checkpoint, deploy/qorgan-audit-checkpoint.timer).
+AUDIT_VERIFY_KEYS = env_list("QORGAN_AUDIT_VERIFY_KEY", [])
+AUDIT_CHECKPOINT_FILE = env_str("QORGAN_AUDIT_CHECKPOINT_FILE")
+AUDIT_SIGNING_KEY_FILE = env_str("QORGAN_AUDIT_SIGNING_KEY_FILE")
+# The signer also sends each checkpoint line to the local syslog (forward it off the machine).
+AUDIT_CHECKPOINT_SYSLOG = env_bool("QORGAN_AUDIT_CHECKPOINT_SYSLOG", False)
+# qorgan audit_verify fails when the latest checkpoint is older than this (0: never).
+AUDIT_CHECKPOINT_MAX_AGE_MINUTES = env_int("QORGAN_AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 120)
+# How far an event's time may lie before its predecessor's (clock corrections) before the
+# chain counts it as back-dated.
+AUDIT_CLOCK_TOLERANCE_SECONDS = env_int("QORGAN_AUDIT_CLOCK_TOLERANCE_SECONDS", 10)
+
 # --- Public portal ---------------------------------------------------------------------------
-# Flood limits over all reporters together: no address is looked at or kept.
+# Flood limits per client (a keyed hash of the address, in the cache for the minute only:
+# core/clients.py), so that one client cannot shut the channel for the others. Above the
+# "busy" level (all clients together, per minute) the channel also asks a small proof of work
+# (core/pow.py, POW_BITS leading zero bits of SHA-256) that browsers solve while people write.
+PORTAL_REPORTS_PER_CLIENT_PER_MINUTE = env_int("QORGAN_REPORTS_PER_CLIENT_PER_MINUTE", 3)
+PORTAL_RECEIPT_CHECKS_PER_CLIENT_PER_MINUTE = env_int(
+    "QORGAN_RECEIPT_CHECKS_PER_CLIENT_PER_MINUTE", 20
+)
 PORTAL_REPORTS_PER_MINUTE = env_int("QORGAN_REPORTS_PER_MINUTE", 30)
 PORTAL_RECEIPT_CHECKS_PER_MINUTE = env_int("QORGAN_RECEIPT_CHECKS_PER_MINUTE", 120)
+PORTAL_POW_BITS = env_int("QORGAN_PORTAL_POW_BITS", 16)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); the
+# header of anyone else is ignored.
+TRUSTED_PROXIES = env_list("QORGAN_TRUSTED_PROXIES", [])
 
 # --- Statistics ------------------------------------------------------------------------------
 # Cells smaller than this are suppressed in every statistical output.
