@@ -49,6 +49,8 @@ def test_acknowledged_writes_survive_a_killed_server(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}",
         "QORGAN_DEBUG": "false",
         "QORGAN_REPORTS_PER_MINUTE": "100000",
+        "QORGAN_REPORTS_PER_CLIENT_PER_MINUTE": "100000",
+        "QORGAN_RECEIPT_CHECKS_PER_CLIENT_PER_MINUTE": "100000",
     }
     for command in (["migrate", "-v0"], ["load_reference_data", "-v0"]):
         subprocess.run([QORGAN, *command], env=env, check=True, timeout=120)
@@ -99,11 +101,17 @@ def test_acknowledged_writes_survive_a_killed_server(tmp_path: Path) -> None:
     server = start_server(env, port)
     try:
         session = requests.Session()
-        session.get(f"{base}/en/report/status/", timeout=5)
         for receipt in acknowledged:
+            form = session.get(f"{base}/en/report/status/", timeout=5).text
+            token = re.search(r'name="form_token" value="([^"]+)"', form)
+            assert token is not None
             page = session.post(
                 f"{base}/en/report/status/",
-                data={"receipt": receipt, "csrfmiddlewaretoken": session.cookies.get("csrftoken")},
+                data={
+                    "receipt": receipt,
+                    "form_token": token[1],
+                    "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
+                },
                 headers={"Referer": f"{base}/en/report/status/"},
                 timeout=5,
             )

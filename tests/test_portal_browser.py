@@ -137,3 +137,22 @@ def test_the_csrf_cookie_of_the_report_form_ends_with_the_browser(
     cookie = response.cookies["csrftoken"]
     assert cookie.value
     assert not cookie["expires"] and not cookie["max-age"]  # a session cookie
+
+
+def test_a_busy_channel_still_takes_a_report_from_a_browser(
+    page: Any, live_server: Any, reference_data: None, settings: Any
+) -> None:
+    """The proof of work is solved by the page while the person writes (issue 16, finding 4)."""
+    import time
+
+    from qorgan.portal.models import Report
+
+    settings.PORTAL_REPORTS_PER_MINUTE = 0  # busy: every report needs the proof of work
+    settings.PORTAL_POW_BITS = 12
+    page.goto(f"{live_server.url}/ru/report/")
+    page.fill("#what", "Женщину держат в кафе, паспорт отобрали")
+    time.sleep(3.1)
+    page.locator("form.report button[type=submit]").click()
+    receipt = page.locator("#receipt").inner_text().strip()
+    assert len(receipt) == 19
+    assert Report.objects.count() == 1

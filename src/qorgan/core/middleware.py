@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from .audit import audit_context
+from .clients import client_address
 
 
 class AuditContextMiddleware:
@@ -17,7 +18,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with audit_context(
-            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            remote_addr=client_address(request),  # through trusted proxies only
             route=f"{request.method} {request.path}",
         ):
             return self.get_response(request)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
-from qorgan.core import audit
+from qorgan.core import audit, clients, pow
 from qorgan.core.crypto import blind_index
 from qorgan.directory.models import Organisation, Region
 
@@ -30,6 +30,7 @@ from .models import Report, ReportMessage, ReportStatus
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O, 1/I
 RECEIPT_GROUPS = 4  # 4 × 4 symbols: 80 bits
 FORM_SALT = "qorgan.portal.report-form"
+STATUS_SALT = "qorgan.portal.status-form"
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 2 * 60 * 60
 LIMITS = {
@@ -51,34 +52,45 @@ class ReportRejected(Exception):
         super().__init__(code)
 
 
-def issue_form_token() -> str:
-    """A signed, single-use token carried by the form: when it was shown, and a nonce."""
-    return signing.dumps({"n": secrets.token_urlsafe(12), "t": int(time.time())}, salt=FORM_SALT)
+def issue_form_token(*, written: bool = False) -> str:
+    """A signed, single-use token carried by the form: when it was shown, and a nonce. It is
+    also the challenge of the proof of work (``core.pow``). ``written``: the form comes back
+    with what the person already wrote (after an error), so the minimum time is behind them."""
+    shown = time.time() - (MIN_FILL_SECONDS if written else 0)
+    return signing.dumps({"n": secrets.token_urlsafe(12), "t": int(shown)}, salt=FORM_SALT)
 
 
-def _check_form_token(token: str, now: float) -> None:
+def issue_status_token() -> str:
+    """The receipt-check form's single-use token (and proof-of-work challenge)."""
+    return signing.dumps({"n": secrets.token_urlsafe(12)}, salt=STATUS_SALT)
+
+
+def _read_token(token: str, salt: str) -> dict[str, Any]:
     try:
-        data = signing.loads(token, salt=FORM_SALT, max_age=MAX_FORM_AGE)
+        data: dict[str, Any] = signing.loads(token, salt=salt, max_age=MAX_FORM_AGE)
     except signing.SignatureExpired:
         raise ReportRejected("expired") from None
     except signing.BadSignature:
         raise ReportRejected("invalid_form") from None
-    if now - float(data["t"]) < MIN_FILL_SECONDS:
-        raise ReportRejected("too_fast")
+    return data
+
+
+def _use_once(data: dict[str, Any]) -> None:
     if not cache.add(f"portal:form:{data['n']}", 1, timeout=MAX_FORM_AGE):
         raise ReportRejected("already_sent")
 
 
-def _within_global_limit(name: str, per_minute: int) -> bool:
-    """A limit over everybody together (no address is looked at or kept)."""
-    key = f"portal:rate:{name}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count <= per_minute
+def _hold_back_floods(
+    *, scope: str, client: str, per_client: int, busy_at: int, token: str, answer: str
+) -> None:
+    """One client may send ``per_client`` a minute whatever the others do; when the channel is
+    busy (``busy_at`` a minute, all clients together) a proof of work is asked as well."""
+    if client and not clients.within_client_limit(client, scope, per_client):
+        raise ReportRejected("busy")
+    if clients.load(scope) >= busy_at and not pow.is_solution(
+        token, answer, settings.PORTAL_POW_BITS
+    ):
+        raise ReportRejected("proof_needed")
 
 
 def _clean(value: Any, field: str, errors: dict[str, list[str]], required: bool = False) -> str:
@@ -113,15 +125,30 @@ class Submitted:
 
 @transaction.atomic
 def submit_report(
-    *, data: dict[str, Any], language: str, form_token: str, honeypot: str = ""
+    *,
+    data: dict[str, Any],
+    language: str,
+    form_token: str,
+    honeypot: str = "",
+    client: str = "",
+    pow_answer: str = "",
 ) -> Submitted | None:
     """Store a report. Returns None (storing nothing) for a filled honeypot, so that a bot learns
     nothing; raises ReportRejected for a bad or reused form, ValidationError for bad content."""
-    _check_form_token(form_token, time.time())
+    data_of_token = _read_token(form_token, FORM_SALT)
+    if time.time() - float(data_of_token["t"]) < MIN_FILL_SECONDS:
+        raise ReportRejected("too_fast")
+    _hold_back_floods(
+        scope="report",
+        client=client,
+        per_client=settings.PORTAL_REPORTS_PER_CLIENT_PER_MINUTE,
+        busy_at=settings.PORTAL_REPORTS_PER_MINUTE,
+        token=form_token,
+        answer=pow_answer,
+    )
+    _use_once(data_of_token)
     if honeypot:
         return None
-    if not _within_global_limit("reports", settings.PORTAL_REPORTS_PER_MINUTE):
-        raise ReportRejected("busy")
     errors: dict[str, list[str]] = {}
     what = _clean(data.get("what"), "what", errors, required=True)
     place = _clean(data.get("place"), "place", errors)
@@ -149,6 +176,7 @@ def submit_report(
         who_at_risk=who,
         contact=contact,
     )
+    clients.count_load("report")
     # No audit event and no notification now: the daily digest writes them on a later day.
     return Submitted(report=report, receipt=receipt)
 
@@ -210,21 +238,30 @@ def publish_daily_digest(today: date | None = None) -> int:
     return len(reports)
 
 
-def find_by_receipt(receipt: str) -> Report | None:
-    if not _within_global_limit("receipt", settings.PORTAL_RECEIPT_CHECKS_PER_MINUTE):
-        raise ReportRejected("busy")
+def find_by_receipt(
+    receipt: str, *, status_token: str, client: str = "", pow_answer: str = ""
+) -> Report | None:
+    """The report of a receipt code, through the status form's single-use token; per-client
+    limits and, when busy, a proof of work hold back guessing (80-bit codes) and floods."""
+    token_data = _read_token(status_token, STATUS_SALT)
+    _hold_back_floods(
+        scope="receipt",
+        client=client,
+        per_client=settings.PORTAL_RECEIPT_CHECKS_PER_CLIENT_PER_MINUTE,
+        busy_at=settings.PORTAL_RECEIPT_CHECKS_PER_MINUTE,
+        token=status_token,
+        answer=pow_answer,
+    )
+    _use_once(token_data)
+    clients.count_load("receipt")
     if not receipt or len(receipt) > 40:
         return None
     return Report.objects.filter(receipt_index=_receipt_index(receipt)).first()
 
 
 @transaction.atomic
-def add_from_reporter(*, receipt: str, text: str) -> Report:
-    report = find_by_receipt(receipt)
-    if report is None:
-        raise ValidationError(
-            {"receipt": [_("No report has this receipt code. Check it and try again.")]}
-        )
+def add_from_reporter(*, report: Report, text: str) -> Report:
+    """An addition from the reporter to the report their receipt code opened."""
     errors: dict[str, list[str]] = {}
     cleaned = _clean(text, "message", errors, required=True)
     if errors:

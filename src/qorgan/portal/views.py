@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qorgan.core import clients
 from qorgan.core.i18n import active_language
 from qorgan.directory import selectors as directory
 from qorgan.directory.models import Organisation
@@ -47,6 +49,11 @@ REJECTIONS = {
     ),
     "busy": gettext_lazy(
         "Too many reports are arriving right now. Please try again in a minute, or call 11616."
+    ),
+    "proof_needed": gettext_lazy(
+        "Many reports are arriving right now. Your browser is solving a small puzzle to show "
+        "that a person is writing: send again in a moment. Without JavaScript, please try again "
+        "in a few minutes, or call 11616. What you wrote is kept below."
     ),
 }
 
@@ -187,6 +194,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 language=active_language(),
                 form_token=request.POST.get("form_token", ""),
                 honeypot=request.POST.get("website", ""),
+                client=clients.client_key(request, "report"),
+                pow_answer=request.POST.get("pow", "")[:12],
             )
         except services.ReportRejected as exc:
             errors = {"__all__": [str(REJECTIONS[exc.code])]}
@@ -204,11 +213,12 @@ def report(request: HttpRequest) -> HttpResponse:
         "portal/report.html",
         request,
         {
-            "form_token": services.issue_form_token(),
+            "form_token": services.issue_form_token(written=bool(errors)),
             "errors": errors,
             "data": data,
             "regions": directory.regions(),
             "limits": services.LIMITS,
+            "pow_bits": settings.PORTAL_POW_BITS,
         },
         no_store=True,
     )
@@ -221,10 +231,15 @@ def report_status(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         receipt = request.POST.get("receipt", "").strip()[:40]
         try:
-            if request.POST.get("message"):
-                services.add_from_reporter(receipt=receipt, text=request.POST["message"])
+            found = services.find_by_receipt(
+                receipt,
+                status_token=request.POST.get("form_token", ""),
+                client=clients.client_key(request, "receipt"),
+                pow_answer=request.POST.get("pow", "")[:12],
+            )
+            if found is not None and request.POST.get("message"):
+                services.add_from_reporter(report=found, text=request.POST["message"])
                 context["added"] = True
-            found = services.find_by_receipt(receipt)
         except services.ReportRejected as exc:
             context["errors"] = {"__all__": [str(REJECTIONS[exc.code])]}
             found = None
@@ -244,6 +259,8 @@ def report_status(request: HttpRequest) -> HttpResponse:
         )
         if found:
             context["questions"] = list(found.messages.all())
+    context["form_token"] = services.issue_status_token()
+    context["pow_bits"] = settings.PORTAL_POW_BITS
     return _public("portal/report_status.html", request, context, no_store=True)
 
 

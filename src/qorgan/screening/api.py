@@ -19,6 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from qorgan.cases.selectors import as_uuid
+from qorgan.core import clients
 from qorgan.knowledge.catalogue import LANGUAGES
 
 from . import selectors, services
@@ -68,7 +69,13 @@ def _invalid(exc: ScreeningInputError) -> Response:
 
 
 class EvaluationThrottle(AnonRateThrottle):
+    """Per client: the address through trusted proxies only (``X-Forwarded-For`` from anyone
+    else is ignored), kept in the cache as a keyed hash (``core.clients``)."""
+
     rate = "120/min"
+
+    def get_ident(self, request: Request) -> str:
+        return clients.client_key(request, "evaluate")
 
 
 class EvaluateView(APIView):
