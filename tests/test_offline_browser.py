@@ -170,6 +170,16 @@ def test_screen_offline_then_sent_exactly_once(
     assert screening.client_uuid is not None
     assert screening.request["signs"] == ["S01"]
     assert screening.consent_to_referral is False
+    # The worker kept the app only: its page, engine data and static files; no API answer.
+    kept = page.evaluate(
+        """async () => { const urls = [];
+            for (const name of await caches.keys()) {
+                for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+            } return urls; }"""
+    )
+    app = f"/{language}/screening/offline/"
+    assert set(kept) >= {app, app + "data.json", "/static/qorgan/offline/engine.js"}
+    assert all(u in (app, app + "data.json") or u.startswith("/static/qorgan/") for u in kept)
     # Sending again (another tab, a retry) stores nothing more.
     page.locator("#send-now").click()
     page.reload()
