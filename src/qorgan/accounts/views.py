@@ -81,7 +81,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/two_factor_setup.html",
-            {"qr": qr, "secret": grouped, "error": error},
+            # On the phone that runs the authenticator the QR code cannot be scanned: the
+            # otpauth:// link opens the app there, and the key reads in groups of four.
+            {"qr": qr, "secret": grouped, "otpauth": device.config_url, "error": error},
         )
     if request.method == "POST":
         device = tf.verify(user, request.POST.get("token", ""))

@@ -168,6 +168,11 @@ class ReferralForm(forms.Form):
             )
             for c in consents
         ]
+        # The person's consent to referral, given at screening or recorded later, is chosen
+        # for the worker: the latest active one (they may still pick another or none).
+        active = [c for c in consents if c.active and c.purpose == ConsentPurpose.REFERRAL]
+        if active and not self.is_bound:
+            self.fields["consent"].initial = str(active[-1].pk)
 
 
 class AnswerForm(forms.Form):

@@ -24,3 +24,16 @@ def country_names(language: str) -> dict[str, str]:
         )
         names = {c.alpha_2: catalogue.gettext(c.name) for c in pycountry.countries}
     return dict(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
+def country_name(code: str | None, language: str) -> str:
+    """A country's name in the language for an alpha-2 code; ``stateless`` and ``unknown``
+    in words; anything else as given (never a bare code where a name is known)."""
+    from django.utils.translation import gettext, override
+
+    if not code:
+        return ""
+    if code in ("stateless", "unknown"):
+        with override(language):
+            return gettext("Stateless") if code == "stateless" else gettext("Not known")
+    return country_names(language).get(code.upper(), code)

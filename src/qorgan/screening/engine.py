@@ -209,6 +209,20 @@ class ScreeningResult:
         """Each recorded code with its evidence (text and line), for the plan's citations."""
         return {item.code: item for item in self.evidence.all()}
 
+    def forms_with_evidence(self) -> tuple[tuple[FormBasis, SourceRef, tuple[Evidence, ...]], ...]:
+        """Each suspected form with the line defining it and the evidence naming it (with lines)."""
+        by_code = default_catalogue().by_code()
+        sources = self.evidence_sources()
+        return tuple(
+            (
+                basis,
+                _source(by_code[basis.form]),
+                tuple(sources[code] for code in basis.evidence if code in sources),
+            )
+            for basis in self.exploitation_basis
+            if basis.form in by_code
+        )
+
     def unlinked_evidence(self) -> tuple[Evidence, ...]:
         """Recorded signs and places whose SOP text names no form of exploitation."""
         linked = {code for basis in self.exploitation_basis for code in basis.evidence}

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
-from qorgan.cases.services import PersonFacts, open_case
+from qorgan.cases.models import ConsentForm, ConsentPurpose
+from qorgan.cases.services import PersonFacts, open_case, record_consent
 from qorgan.core import audit
 from qorgan.directory.models import Region
 
@@ -90,6 +91,17 @@ def store_screening(
         fields=("request", "result"),
         detail={"case": str(case.pk) if case else ""},
     )
+    if case is not None and consent_to_referral:
+        # Consent is asked once: what the person agreed to at screening (referral, with their
+        # data shared with the receiving organisation) is recorded on the case it opens, by
+        # whom and when, so that the referral form can use it.
+        record_consent(
+            user=user,
+            case=case,
+            purpose=ConsentPurpose.REFERRAL,
+            form=ConsentForm.ORAL,
+            given_on=timezone.localdate(),
+        )
     PlanStep.objects.bulk_create(
         PlanStep(
             screening=screening,

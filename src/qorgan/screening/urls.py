@@ -7,6 +7,7 @@ app_name = "screening"
 urlpatterns = [
     path("", views.screening_list, name="list"),
     path("new/", views.new_screening, name="new"),
+    path("new/plan/", views.plan_preview, name="plan"),
     # The offline app (docs/offline.md): page, engine data, service worker, manifest.
     path("offline/", offline.shell, name="offline"),
     path("offline/data.json", offline.engine_data_view, name="offline_data"),

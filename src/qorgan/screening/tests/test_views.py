@@ -40,7 +40,10 @@ def test_form_shows_the_three_elements_grouped(worker_client: Any, language: str
     assert response.status_code == 200
     for code in ("S01", "S49", "R01", "R23", "P01", "P24"):
         assert f'value="{code}"' in body
-    assert body.count("<details") == 2 + 3 + 4  # risk groups, signs, places by the SOP's groups
+    # Risk groups, signs and places by the SOP's groups, all folded; each entry's SOP text one tap away.
+    assert body.count('<details class="group"') == 2 + 3 + 4
+    assert '<details class="group" open' not in body
+    assert body.count('<details class="verbatim">') == 23 + 49 + 24
 
 
 def test_show_the_plan_without_saving(worker_client: Any) -> None:
