@@ -144,7 +144,7 @@ class Case(models.Model):
         blank=True,
         related_name="+",
     )
-    closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
+    closure_reason = EncryptedTextField(_("closure reason"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Copies kept for statistics, so that aggregates need no join with the person's table.
     # None of them identifies anybody; outputs suppress small cells.
@@ -186,7 +186,7 @@ class StatusChange(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedTextField(_("reason"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -267,7 +267,7 @@ class Referral(CaseRecord):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    override_reason = models.CharField(
+    override_reason = EncryptedTextField(
         _("reason for referring without consent"), max_length=500, blank=True
     )
     due_on = models.DateField(_("answer due on"))
@@ -276,8 +276,8 @@ class Referral(CaseRecord):
     )
     sent_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), max_length=500, blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=500, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -289,7 +289,7 @@ class ReferralEvent(CaseRecord):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20)
-    note = models.CharField(max_length=500, blank=True)
+    note = EncryptedTextField(max_length=500, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -358,7 +358,7 @@ class ServiceRecord(CaseRecord):
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("to"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -49,3 +49,25 @@ class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
 
     def value_to_string(self, obj: Any) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+
+def encrypt_columns_in_place(
+    schema_editor: Any, table: str, columns: list[str], *, reverse: bool = False
+) -> None:
+    """For a migration that turns plain text columns into ``EncryptedTextField``: encrypt the
+    values already stored (``reverse``: decrypt them again). Raw SQL, row by row by primary key,
+    so it works on the historical schema without the model's converters."""
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for column in columns:
+            cursor.execute(
+                f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608 (names from code)
+                f"WHERE {quote(column)} IS NOT NULL AND {quote(column)} <> ''"
+            )
+            for pk, value in cursor.fetchall():
+                new = crypto.decrypt(value) if reverse else crypto.encrypt(value)
+                cursor.execute(
+                    f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                    [new, pk],
+                )

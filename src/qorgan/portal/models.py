@@ -65,7 +65,7 @@ class Report(models.Model):
         blank=True,
         related_name="+",
     )
-    closing_note = models.CharField(_("closing note"), max_length=300, blank=True)
+    closing_note = EncryptedTextField(_("closing note"), max_length=300, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
