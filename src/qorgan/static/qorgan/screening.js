@@ -82,8 +82,10 @@
   function setUpShowPlan(form) {
     var button = document.getElementById("show-plan");
     var url = form.getAttribute("data-hx-post");
-    if (!button || !url || !window.htmx) return;
+    if (!button || !url) return;
     button.addEventListener("click", function (event) {
+      // htmx loads after this file: looked up at the click. Without it the form posts to #plan.
+      if (!window.htmx) return;
       event.preventDefault();
       window.htmx
         .ajax("POST", url, { source: form, target: "#plan", swap: "outerHTML" })
