@@ -117,7 +117,7 @@ class UserAdmin(DjangoUserAdmin):
         return gettext("%(kind)s, requested %(date)s: %(fields)s") % {
             "kind": change.get_kind_display(),
             "date": change.requested_at.date().isoformat(),
-            "fields": ", ".join(change.changed_fields()),
+            "fields": ", ".join(str(label) for label in change.changed_labels()),
         }
 
     @admin.action(description=_("Reset the second factor"))
@@ -156,15 +156,50 @@ class UserAdmin(DjangoUserAdmin):
         return response
 
 
-class _DeviceAdmin(admin.ModelAdmin):
-    """A second-factor device seen by an administrator: name, user, state; never its secret."""
+class _ConfirmedFilter(admin.BooleanFieldListFilter):
+    """django-otp's "confirmed" field, with Qorgan's translated title."""
 
-    list_display = ("name", "user", "confirmed", "last_used_at")
-    list_filter = ("confirmed",)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = gettext("confirmed")
+
+
+class _DeviceAdmin(admin.ModelAdmin):
+    """A second-factor device seen by an administrator: name, user, state; never its secret.
+    (Shown through display methods: django-otp's own field labels are not translated.)"""
+
+    list_display = ("device_name", "device_user", "device_confirmed", "device_last_used")
+    list_filter = (("confirmed", _ConfirmedFilter),)
     search_fields = ("user__username",)
-    fields = ("name", "user", "confirmed", "created_at", "last_used_at")
+    fields = (
+        "device_name",
+        "device_user",
+        "device_confirmed",
+        "device_created",
+        "device_last_used",
+    )
     readonly_fields = fields
     actions = ("reset_second_factor",)
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj: Any) -> str:
+        return str(obj.name)
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def device_user(self, obj: Any) -> str:
+        return str(obj.user.get_username())
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def device_confirmed(self, obj: Any) -> bool:
+        return bool(obj.confirmed)
+
+    @admin.display(description=_("created at"))
+    def device_created(self, obj: Any) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def device_last_used(self, obj: Any) -> Any:
+        return obj.last_used_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -188,7 +223,7 @@ class AuthenticatorDeviceAdmin(_DeviceAdmin):
 
 @admin.register(BackupCodes)
 class BackupCodesAdmin(_DeviceAdmin):
-    list_display = ("name", "user", "confirmed", "last_used_at", "codes_left")
+    list_display = (*_DeviceAdmin.list_display, "codes_left")
 
     @admin.display(description=_("codes left"))
     def codes_left(self, obj: StaticDevice) -> int:
@@ -255,7 +290,7 @@ class UserChangeRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("changes"))
     def changes(self, obj: UserChangeRequest) -> str:
-        return ", ".join(obj.changed_fields())
+        return ", ".join(str(label) for label in obj.changed_labels())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

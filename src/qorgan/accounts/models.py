@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +140,18 @@ class UserChangeRequest(models.Model):
         if self.reset_second_factor:
             names.append("second_factor")
         return sorted(names)
+
+    def changed_labels(self) -> list[Any]:
+        """The changed fields, as people read them (translated)."""
+        labels = {
+            "role": _("role"),
+            "organisation": _("organisation"),
+            "is_active": _("active"),
+            "is_staff": _("staff status"),
+            "is_superuser": _("superuser status"),
+            "second_factor": _("second factor"),
+        }
+        return [labels[name] for name in self.changed_fields()]
 
     def target_organisation_id(self) -> int | None:
         """The organisation whose supervisor may approve: the one the user will belong to."""
