@@ -265,8 +265,8 @@ def verify_chain(
             head_seq + 1,
             "removed",
             _(
-                "the chain ends at event %(head)s, but a signed checkpoint covered %(seq)s "
-                "events: events were removed"
+                "the chain ends at event %(head)s, but a signed checkpoint covered the events "
+                "up to %(seq)s: events were removed"
             )
             % {"head": head_seq, "seq": furthest},
         )

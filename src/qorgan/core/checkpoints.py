@@ -212,7 +212,7 @@ def check_order(checkpoints: Sequence[Checkpoint]) -> None:
     for before, after in pairwise(checkpoints):
         if after.seq < before.seq:
             raise CheckpointError(
-                _("it covers %(seq)s events, fewer than line %(line)s (%(before)s)")
+                _("it covers fewer events (%(seq)s) than line %(line)s (%(before)s)")
                 % {"seq": after.seq, "line": before.line, "before": before.seq},
                 after.line,
             )

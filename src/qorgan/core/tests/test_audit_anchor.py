@@ -363,3 +363,33 @@ def test_keygen_writes_a_private_key_only_its_owner_reads(tmp_path: Path) -> Non
     os.chmod(path, 0o640)
     with pytest.raises(cp.CheckpointError, match="chmod 600"):
         cp.load_private_key(path)
+
+
+# --- The audit log page -----------------------------------------------------------------------
+
+
+def test_the_audit_log_page_says_whether_checkpoints_anchor_the_chain(
+    client: Any, make_user: Any, settings: Any, signer: dict[str, Any]
+) -> None:
+    from qorgan.accounts.roles import Role
+
+    client.force_login(make_user(username="admin", role=Role.ADMINISTRATOR))
+    chain = events(3)
+    checkpoint()
+    page = client.get("/ru/audit/").content.decode()
+    assert "Подписанные контрольные точки, хранящиеся вне базы данных, согласуются" in page
+    page = client.get("/kk/audit/").content.decode()
+    assert "Дерекқордан тыс сақталған қол қойылған бақылау нүктелері" in page
+    with as_table_owner() as cursor:  # the page's own reads are audited too: cut deep
+        cursor.execute("DELETE FROM core_auditevent WHERE seq > 1")
+        move_head(cursor, 1, chain[0].hash)
+    page = client.get("/ru/audit/").content.decode()
+    assert "события удалены" in page and "Подписанные контрольные точки" not in page
+
+    signer["file"].write_text(signer["file"].read_text().replace('"seq":3', '"seq":2'))
+    page = client.get("/ru/audit/").content.decode()
+    assert "Цепочку хешей невозможно проверить" in page and "подпись не соответствует" in page
+
+    settings.AUDIT_VERIFY_KEYS = []
+    page = client.get("/kk/audit/").content.decode()
+    assert "Тізбекті қол қойылған бірде-бір бақылау нүктесі бекітпейді" in page

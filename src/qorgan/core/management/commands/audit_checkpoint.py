@@ -16,8 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from qorgan.core import audit
 from qorgan.core import checkpoints as cp
@@ -46,6 +45,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # In English, like the other commands (the audit log page shows the same reasons
+        # in the reader's language).
+        with translation.override("en"):
+            self._run(**options)
+
+    def _run(self, **options: Any) -> None:
         key_file = options["key_file"] or settings.AUDIT_SIGNING_KEY_FILE
         output = options["output"] or settings.AUDIT_CHECKPOINT_FILE
         use_syslog = (
@@ -53,10 +58,8 @@ class Command(BaseCommand):
         )
         if not key_file or not output:
             raise CommandError(
-                _(
-                    "Set QORGAN_AUDIT_SIGNING_KEY_FILE and QORGAN_AUDIT_CHECKPOINT_FILE (or give "
-                    "--key-file and --output)."
-                )
+                "Set QORGAN_AUDIT_SIGNING_KEY_FILE and QORGAN_AUDIT_CHECKPOINT_FILE (or give "
+                "--key-file and --output)."
             )
         try:
             private_key = cp.load_private_key(Path(key_file))
@@ -71,12 +74,10 @@ class Command(BaseCommand):
         latest = existing[-1] if existing else None
         report = audit.verify_chain(checkpoints=existing, start=latest)
         if not report.intact:
-            message = _(
-                "refusing to sign: the audit trail is broken at event %(seq)s: %(reason)s"
-            ) % {
-                "seq": report.first_broken_seq,
-                "reason": report.reason,
-            }
+            message = (
+                "refusing to sign: the audit trail is broken at event "
+                f"{report.first_broken_seq}: {report.reason}"
+            )
             self._alarm(use_syslog, message)
             raise CommandError(message)
         now = timezone.now().replace(microsecond=0)
@@ -84,12 +85,11 @@ class Command(BaseCommand):
         fresh = latest is not None and now - latest.at < max_age / 2
         if latest is not None and fresh and latest.seq == report.head_seq and not options["force"]:
             self.stdout.write(
-                _("Nothing to sign: the chain has not grown since %(at)s.")
-                % {"at": cp.format_time(latest.at)}
+                f"Nothing to sign: the chain has not grown since {cp.format_time(latest.at)}."
             )
             return
         if latest is not None and now <= latest.at:
-            self.stdout.write(_("Nothing to sign: a checkpoint was signed this second."))
+            self.stdout.write("Nothing to sign: a checkpoint was signed this second.")
             return
         line = cp.sign(private_key, report.head_seq, report.head_hash, now)
         cp.append_line(path, line)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from qorgan.core import checkpoints as cp
 
@@ -32,9 +32,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # In English, like the other commands (the audit log page shows the same reasons
+        # in the reader's language).
+        with translation.override("en"):
+            self._run(**options)
+
+    def _run(self, **options: Any) -> None:
         value = options["private_key"] or settings.AUDIT_SIGNING_KEY_FILE
         if not value:
-            raise CommandError(_("Give --private-key or set QORGAN_AUDIT_SIGNING_KEY_FILE."))
+            raise CommandError("Give --private-key or set QORGAN_AUDIT_SIGNING_KEY_FILE.")
         path = Path(value)
         try:
             if options["show_public"]:
@@ -42,16 +48,13 @@ class Command(BaseCommand):
             else:
                 private_key = cp.generate_private_key(path)
         except FileExistsError:
-            raise CommandError(
-                _("%(path)s exists: it is never overwritten.") % {"path": path}
-            ) from None
+            raise CommandError(f"{path} exists: it is never overwritten.") from None
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from None
         except cp.CheckpointError as exc:
             raise CommandError(str(exc)) from None
         if not options["show_public"]:
             self.stderr.write(
-                _("Private key written to %(path)s (mode 600). Keep it for the signer only.")
-                % {"path": path}
+                f"Private key written to {path} (mode 600). Keep it for the signer only."
             )
         self.stdout.write(f"QORGAN_AUDIT_VERIFY_KEY={cp.public_key_text(private_key.public_key())}")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from qorgan.core import audit
 from qorgan.core import checkpoints as cp
@@ -33,6 +33,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # In English, like the other commands (the audit log page shows the same reasons
+        # in the reader's language).
+        with translation.override("en"):
+            self._run(**options)
+
+    def _run(self, **options: Any) -> None:
         keys_given = options["verify_key"] or None
         path_given = options["checkpoints"]
         checkpoints: list[cp.Checkpoint] | None = None
@@ -48,26 +54,17 @@ class Command(BaseCommand):
                 else:
                     checkpoints = []
             except cp.CheckpointError as exc:
-                raise CommandError(
-                    _("the audit trail cannot be checked: %(reason)s") % {"reason": exc}
-                ) from None
+                raise CommandError(f"the audit trail cannot be checked: {exc}") from None
         report = audit.verify_chain(checkpoints=checkpoints)
         if not report.intact:
             if report.first_broken_seq is None:
-                raise CommandError(
-                    _("the audit trail cannot be checked: %(reason)s") % {"reason": report.reason}
-                )
+                raise CommandError(f"the audit trail cannot be checked: {report.reason}")
             raise CommandError(
-                _("the audit trail is broken at event %(seq)s: %(reason)s")
-                % {"seq": report.first_broken_seq, "reason": report.reason}
+                f"the audit trail is broken at event {report.first_broken_seq}: {report.reason}"
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("The audit trail is intact: %(count)s events.") % {"count": report.events}
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"The audit trail is intact: {report.events} events."))
         if report.latest is None:
-            why = report.not_anchored_because or _(
+            why = report.not_anchored_because or (
                 "No signed checkpoint anchors the chain: whoever can write the database could "
                 "rewrite or shorten it unnoticed."
             )
@@ -75,25 +72,15 @@ class Command(BaseCommand):
                 raise CommandError(why)
             self.stdout.write(self.style.WARNING(why))
             return
+        signed_at = cp.format_time(report.latest.at)
         self.stdout.write(
-            _(
-                "Anchored: %(checkpoints)s signed checkpoints agree with the chain; the latest, "
-                "signed at %(at)s, covers %(seq)s events; %(later)s events were appended since "
-                "(checked, not yet signed)."
-            )
-            % {
-                "checkpoints": report.checkpoints,
-                "at": cp.format_time(report.latest.at),
-                "seq": report.latest.seq,
-                "later": report.unanchored_events,
-            }
+            f"Anchored: {report.checkpoints} signed checkpoints agree with the chain; the latest, "
+            f"signed at {signed_at}, covers {report.latest.seq} events; "
+            f"{report.unanchored_events} events were appended since (checked, not yet signed)."
         )
         if report.stale:
             raise CommandError(
-                _(
-                    "the latest checkpoint was signed at %(at)s, longer ago than "
-                    "QORGAN_AUDIT_CHECKPOINT_MAX_AGE_MINUTES allows: is qorgan audit_checkpoint "
-                    "running?"
-                )
-                % {"at": cp.format_time(report.latest.at)}
+                f"the latest checkpoint was signed at {signed_at}, longer ago than "
+                "QORGAN_AUDIT_CHECKPOINT_MAX_AGE_MINUTES allows: is qorgan audit_checkpoint "
+                "running?"
             )
