@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qorgan.core.audit import record
+
 from . import services
 from .models import AuthenticatorDevice, BackupCodes, Decision, User, UserChangeRequest
 
@@ -130,6 +132,31 @@ class UserAdmin(DjangoUserAdmin):
         result = services.save_from_admin(obj, by=request.user, created=not change)
         if result.request is not None:
             _pending_message(request, obj)
+        other = sorted(
+            set(getattr(form, "changed_data", ()))
+            - {*services.ACCESS_FIELDS, "password", "password1", "password2", "usable_password"}
+        )
+        if change and other:
+            record(
+                actor=request.user,
+                action="user_changed",
+                object_type="accounts.User",
+                object_id=obj.pk,
+                fields=other,
+            )
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        pk = obj.pk
+        super().delete_model(request, obj)
+        record(actor=request.user, action="user_deleted", object_type="accounts.User", object_id=pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in pks:
+            record(
+                actor=request.user, action="user_deleted", object_type="accounts.User", object_id=pk
+            )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

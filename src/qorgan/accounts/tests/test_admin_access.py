@@ -340,6 +340,10 @@ def test_a_change_of_role_or_organisation_is_held_until_approved(
     assert response.status_code == 302, response.content.decode()[:3000]
     worker.refresh_from_db()
     assert worker.first_name == "Aigerim"  # not about access: saved
+    changed = events("user_changed", worker)
+    assert [e.fields for e in changed] == [["first_name"]] and "Aigerim" not in str(
+        changed[0].detail
+    )
     assert worker.role == Role.FRONTLINE_WORKER and worker.organisation.code == "ORG01"
     change = UserChangeRequest.objects.get(user=worker, decision=Decision.PENDING)
     assert change.role == Role.SUPERVISOR and change.organisation.code == "ORG02"
@@ -517,3 +521,13 @@ def test_first_administrator_and_console_approval_are_audited_as_console_actions
     approved = AuditEvent.objects.get(action="user_change_approved")
     assert approved.route == "console:approve_user_change" and approved.detail["by"] == "console"
     assert verify_chain().intact
+
+
+def test_deleting_a_user_in_the_admin_is_audited(make_user: Any, make_admin: Any) -> None:
+    coordinator = make_user(username="coord", role=Role.COORDINATOR)
+    pk = coordinator.pk
+    response = as_user(make_admin()).post(f"/en/admin/accounts/user/{pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=pk).exists()
+    deleted = AuditEvent.objects.get(action="user_deleted")
+    assert deleted.object_id == str(pk) and deleted.actor_username == "admin1"
