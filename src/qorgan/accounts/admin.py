@@ -15,7 +15,7 @@ import contextlib
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.sites import NotRegistered
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -64,7 +64,7 @@ def _reset(request: HttpRequest, users: list[User]) -> None:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "first_name", "last_name", "organisation", "role", "is_active")
     list_filter = ("role", "is_active", "organisation__kind")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -191,11 +191,16 @@ class _ConfirmedFilter(admin.BooleanFieldListFilter):
         self.title = gettext("confirmed")
 
 
-class _DeviceAdmin(admin.ModelAdmin):
+class _DeviceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A second-factor device seen by an administrator: name, user, state; never its secret.
     (Shown through display methods: django-otp's own field labels are not translated.)"""
 
-    list_display = ("device_name", "device_user", "device_confirmed", "device_last_used")
+    list_display: tuple[str, ...] = (
+        "device_name",
+        "device_user",
+        "device_confirmed",
+        "device_last_used",
+    )
     list_filter = (("confirmed", _ConfirmedFilter),)
     search_fields = ("user__username",)
     fields = (
@@ -254,7 +259,7 @@ class BackupCodesAdmin(_DeviceAdmin):
 
     @admin.display(description=_("codes left"))
     def codes_left(self, obj: StaticDevice) -> int:
-        return obj.token_set.count()
+        return int(obj.token_set.count())
 
 
 def _decide(
@@ -291,7 +296,7 @@ def _decide(
 
 
 @admin.register(UserChangeRequest)
-class UserChangeRequestAdmin(admin.ModelAdmin):
+class UserChangeRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("user", "kind", "changes", "requested_by", "requested_at", "decision")
     list_filter = ("decision", "kind")
     search_fields = ("user__username",)

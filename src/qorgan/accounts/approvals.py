@@ -25,7 +25,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     _may_approve_anything(request)
     waiting = list(services.waiting_for(request.user))
     own = UserChangeRequest.objects.filter(
-        requested_by=request.user, decision=Decision.PENDING
+        requested_by_id=request.user.pk, decision=Decision.PENDING
     ).select_related("user", "organisation", "user__organisation")
     return render(request, "accounts/approvals.html", {"waiting": waiting, "own": own})
 

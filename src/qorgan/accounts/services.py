@@ -304,7 +304,7 @@ def may_decide(approver: Any, change: UserChangeRequest) -> bool:
         return False
     if grants_administration(change):
         return False
-    return change.target_organisation_id() == approver.organisation_id
+    return bool(change.target_organisation_id() == approver.organisation_id)
 
 
 def waiting_for(approver: Any) -> QuerySet[UserChangeRequest]:
