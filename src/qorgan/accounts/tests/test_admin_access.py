@@ -531,3 +531,42 @@ def test_deleting_a_user_in_the_admin_is_audited(make_user: Any, make_admin: Any
     assert not User.objects.filter(pk=pk).exists()
     deleted = AuditEvent.objects.get(action="user_deleted")
     assert deleted.object_id == str(pk) and deleted.actor_username == "admin1"
+
+
+def test_the_approval_pages_are_valid_html(make_user: Any, make_admin: Any, tmp_path: Any) -> None:
+    """vnu (the W3C's checker, as in tests/test_html_valid.py) on the approval list, the
+    one-time password page and the work page with its link, in Kazakh and Russian."""
+    import json
+    import subprocess
+
+    from tests.test_html_valid import VNU
+
+    add_user(
+        as_user(make_admin()), username="newworker", role=Role.CASE_MANAGER, organisation="ORG02"
+    )
+    add_user(
+        as_user(make_admin("admin2")),
+        username="newworker2",
+        role=Role.CASE_MANAGER,
+        organisation="ORG02",
+    )
+    supervisor = as_user(make_user(username="sup2", role=Role.SUPERVISOR, organisation="ORG02"))
+    pages = {}
+    for language in ("kk", "ru"):
+        pages[f"{language}_approvals"] = supervisor.get(f"/{language}/accounts/approvals/")
+        pages[f"{language}_work"] = supervisor.get(f"/{language}/work/")
+        change = UserChangeRequest.objects.filter(decision=Decision.PENDING).first()
+        pages[f"{language}_done"] = supervisor.post(
+            f"/{language}/accounts/approvals/{change.pk}/", {"decision": "approve"}
+        )
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        (tmp_path / f"{name}.html").write_text(response.content.decode())
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    errors = [m for m in json.loads(result.stderr)["messages"] if m["type"] == "error"]
+    assert errors == [], errors
