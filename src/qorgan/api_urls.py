@@ -9,15 +9,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qorgan.accounts.roles import Role
 from qorgan.cases import api as cases_api
+from qorgan.core.api_schema import errors
 from qorgan.screening import api as screening_api
 
 
@@ -30,12 +32,20 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    organisation = serializers.CharField(
+        allow_null=True, help_text="Code of the user's organisation, or null."
+    )
+    role = serializers.ChoiceField(choices=Role.values)
+
+
 class Me(APIView):
     """Who is signed in: the smallest API endpoint behind the sign-in (session, second factor)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="me", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="me", responses={200: MeSerializer, **errors(403)})
     def get(self, request: Request) -> Response:
         user: Any = request.user
         organisation = user.organisation.code if user.organisation_id else None

@@ -1,7 +1,9 @@
 """API v1 for cases and referrals. Thin: parse, call a service or selector, answer.
 
 Errors: 400 with field-keyed messages, 403 when the role may not, 404 for anything outside
-the user's scope (indistinguishable from an unknown id), 409 when the case changed meanwhile.
+the user's scope (indistinguishable from an unknown id), 409 when the case changed meanwhile;
+each with its stable ``code`` (core/api_errors.py). The schema of every request and answer is
+in ``api_schema.py``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -24,10 +25,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qorgan.core.api_errors import FieldErrors, invalid
+from qorgan.core.api_schema import BODY_ERRORS, errors
 from qorgan.directory.models import Organisation
 
+from . import api_schema as schema
 from . import selectors, services
-from .models import Case, ConsentRecord, Referral
+from .models import Case, CaseStatus, ConsentRecord, Referral
 
 
 def _errors(exc: ValidationError) -> dict[str, Any]:
@@ -44,9 +48,11 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
         try:
             return view(*args, **kwargs)
         except ValidationError as exc:
-            return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+            raise FieldErrors(_errors(exc)) from None
         except services.ConcurrentEditError as exc:
-            return Response({"version": [str(exc)]}, status=status.HTTP_409_CONFLICT)
+            raise FieldErrors(
+                {"version": [str(exc)]}, status.HTTP_409_CONFLICT, "version_conflict"
+            ) from None
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
 
@@ -204,31 +210,38 @@ def referral_json(referral: Referral) -> dict[str, Any]:
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000  # beyond any register; keeps the offset a small number for every database
-SCHEMA = {
-    "request": OpenApiTypes.OBJECT,
-    "responses": {200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
-}
+CASE_ERRORS = errors(403, 404)
+CHANGE_ERRORS = errors(*BODY_ERRORS, 403, 404, 409)
+CREATE_ERRORS = errors(*BODY_ERRORS, 403, 404)
 
 
 class CaseListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=CaseStatus.values,
+                required=False,
+                description="only cases in this status",
+            ),
+            OpenApiParameter("page", int, description=f"1 to {MAX_PAGE}", required=False),
+            OpenApiParameter("page_size", int, description="1 to 200 (50)", required=False),
+        ],
+        responses={200: schema.CaseListSerializer, **errors(400, 403)},
+    )
     def get(self, request: Request) -> Response:
         status_filter = request.query_params.get("status", "")
         try:
             page = max(1, int(request.query_params.get("page", "1")[:12]))
             size = min(200, max(1, int(request.query_params.get("page_size", str(PAGE_SIZE))[:12])))
         except ValueError:
-            return Response(
-                {"page": [_("page and page_size are whole numbers")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid({"page": [_("page and page_size are whole numbers")]})
         if page > MAX_PAGE:
-            return Response(
-                {"page": [_("page is at most %(max)d") % {"max": MAX_PAGE}]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid({"page": [_("page is at most %(max)d") % {"max": MAX_PAGE}]})
         user: Any = request.user
         rows = selectors.case_summaries(
             user, status=status_filter, limit=size + 1, offset=(page - 1) * size
@@ -239,9 +252,7 @@ class CaseListView(APIView):
 class CaseDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="cases_read", responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(operation_id="cases_read", responses={200: schema.CaseSerializer, **CASE_ERRORS})
     def get(self, request: Request, case_id: str) -> Response:
         return Response(case_json(_case(request, case_id, audited=True)))
 
@@ -259,7 +270,11 @@ def _versioned_patch(request: Request, case_id: str, service: Callable[..., Any]
 class CasePersonView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_person_update", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="cases_person_update",
+        request=schema.PersonUpdateSerializer,
+        responses={200: schema.CaseSerializer, **CHANGE_ERRORS},
+    )
     @answers
     def patch(self, request: Request, case_id: str) -> Response:
         return _versioned_patch(request, case_id, services.update_person)
@@ -268,7 +283,11 @@ class CasePersonView(APIView):
 class CaseDetailsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_details_update", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="cases_details_update",
+        request=schema.CaseDetailsUpdateSerializer,
+        responses={200: schema.CaseSerializer, **CHANGE_ERRORS},
+    )
     @answers
     def patch(self, request: Request, case_id: str) -> Response:
         return _versioned_patch(request, case_id, services.update_case_details)
@@ -277,7 +296,11 @@ class CaseDetailsView(APIView):
 class CaseTransitionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_transition", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="cases_transition",
+        request=schema.CaseTransitionSerializer,
+        responses={200: schema.CaseSerializer, **CHANGE_ERRORS},
+    )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
@@ -299,7 +322,10 @@ class CaseTransitionView(APIView):
 class CaseMatchesView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_matches", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="cases_matches",
+        responses={200: schema.PossibleMatchListSerializer, **CASE_ERRORS},
+    )
     @answers
     def get(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
@@ -324,7 +350,11 @@ class CaseMatchesView(APIView):
 class CaseConsentView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_consent_record", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="cases_consent_record",
+        request=schema.ConsentCreateSerializer,
+        responses={201: schema.ConsentSerializer, **CREATE_ERRORS},
+    )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
@@ -348,7 +378,11 @@ class CaseConsentView(APIView):
 class CaseReferralView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="cases_referral_send", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="cases_referral_send",
+        request=schema.ReferralCreateSerializer,
+        responses={201: schema.ReferralSerializer, **CREATE_ERRORS},
+    )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
         case = _case(request, case_id)
@@ -384,7 +418,10 @@ class CaseReferralView(APIView):
 class ReferralListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="referrals_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="referrals_list",
+        responses={200: schema.ReferralListSerializer, **errors(403)},
+    )
     def get(self, request: Request) -> Response:
         referrals = selectors.referral_inbox(request.user)  # type: ignore[arg-type]
         return Response({"results": [referral_json(r) for r in referrals]})
@@ -393,7 +430,16 @@ class ReferralListView(APIView):
 class ReferralActionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="referrals_action", **SCHEMA)  # type: ignore[arg-type]
+    @extend_schema(
+        operation_id="referrals_action",
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=list(schema.REFERRAL_ACTIONS)
+            )
+        ],
+        request=schema.ReferralActionSerializer,
+        responses={200: schema.ReferralSerializer, **CREATE_ERRORS},
+    )
     @answers
     def post(self, request: Request, referral_id: str, action: str) -> Response:
         referral = _referral(request, referral_id)

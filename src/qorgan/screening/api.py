@@ -8,8 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,6 +19,8 @@ from rest_framework.views import APIView
 
 from qorgan.cases.selectors import as_uuid
 from qorgan.core import clients
+from qorgan.core.api_errors import invalid
+from qorgan.core.api_schema import BODY_ERRORS, errors
 from qorgan.knowledge.catalogue import LANGUAGES
 
 from . import selectors, services
@@ -65,7 +66,60 @@ def _language(request: Request) -> str:
 
 
 def _invalid(exc: ScreeningInputError) -> Response:
-    return Response(exc.as_field_dict(), status=status.HTTP_400_BAD_REQUEST)
+    return invalid(exc.as_field_dict())
+
+
+# The answers' schemas (the views build the answers with _step_json and _screening_json).
+class ScreeningStoreRequestSerializer(type(REQUEST_SCHEMA)):  # type: ignore[misc]
+    consent_to_referral = serializers.BooleanField(
+        required=False, help_text="The person consents to referral (recorded on the case)."
+    )
+    client_uuid = serializers.UUIDField(
+        required=False,
+        help_text="The offline app's identifier: a screening sent again is not stored twice.",
+    )
+
+
+class PlanStepSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    code = serializers.CharField(help_text="The action's code in the catalogue.")
+    urgency = serializers.CharField()
+    done = serializers.BooleanField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_by = serializers.CharField(allow_null=True, help_text="Username.")
+
+
+class ScreeningCaseSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+
+
+class StoredScreeningSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    organisation = serializers.CharField(help_text="Code of the organisation.")
+    case = ScreeningCaseSerializer(allow_null=True, help_text="The case it opened, or null.")
+    consent_to_referral = serializers.BooleanField()
+    request = type(REQUEST_SCHEMA)()
+    result = type(RESULT_SCHEMA)()
+    plan = PlanStepSerializer(many=True)
+
+
+class ScreeningSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    assessment = serializers.CharField()
+    case = serializers.CharField(allow_null=True, help_text="Reference of its case, or null.")
+    steps_done = serializers.IntegerField()
+    steps = serializers.IntegerField()
+
+
+class ScreeningListSerializer(serializers.Serializer):
+    results = ScreeningSummarySerializer(many=True)
+
+
+class PlanStepUpdateSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
 
 
 class EvaluationThrottle(AnonRateThrottle):
@@ -88,7 +142,7 @@ class EvaluateView(APIView):
         operation_id="screenings_evaluate",
         parameters=[LANG_PARAMETER],
         request=REQUEST_SCHEMA,
-        responses={200: RESULT_SCHEMA, 400: OpenApiTypes.OBJECT},
+        responses={200: RESULT_SCHEMA, **errors(*BODY_ERRORS, 403, 429)},
         examples=[
             OpenApiExample(
                 "Police, 102 report, girl with injuries", value=EXAMPLE_REQUEST, request_only=True
@@ -136,8 +190,15 @@ class ScreeningListView(APIView):
     @extend_schema(
         operation_id="screenings_store",
         parameters=[LANG_PARAMETER],
-        request=REQUEST_SCHEMA,
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        request=ScreeningStoreRequestSerializer,
+        responses={
+            201: StoredScreeningSerializer,
+            200: OpenApiResponse(
+                StoredScreeningSerializer,
+                description="Stored before with this client_uuid by the same user.",
+            ),
+            **errors(*BODY_ERRORS, 403, 409),
+        },
         description=(
             "Store a screening for the user's organisation (screened_by defaults to its kind). "
             "A screening with signs opens a case. Optional `consent_to_referral` (boolean)."
@@ -151,14 +212,14 @@ class ScreeningListView(APIView):
             data = dict(data)
             consent = data.pop("consent_to_referral")
             if not isinstance(consent, bool):
-                return Response({"consent_to_referral": [_("must be true or false")]}, status=400)
+                return invalid({"consent_to_referral": [_("must be true or false")]})
         # The offline app's identifier (docs/offline.md): a screening sent again is not stored twice.
         client_uuid = None
         if isinstance(data, dict) and "client_uuid" in data:
             data = dict(data)
             client_uuid = as_uuid(data.pop("client_uuid"))
             if client_uuid is None:
-                return Response({"client_uuid": [_("must be a UUID")]}, status=400)
+                return invalid({"client_uuid": [_("must be a UUID")]})
             if (repeat := self._sent_before(request, client_uuid)) is not None:
                 return repeat
         try:
@@ -188,14 +249,17 @@ class ScreeningListView(APIView):
         if existing is None:
             return None
         if existing.screened_by_user_id != request.user.pk:
-            return Response(
+            return invalid(
                 {"client_uuid": [_("already used by another screening")]},
-                status=status.HTTP_409_CONFLICT,
+                status.HTTP_409_CONFLICT,
+                "already_used",
             )
         mine = selectors.screening_for(request.user, existing.id, audited=False)  # type: ignore[arg-type]
         return Response(_screening_json(mine), status=status.HTTP_200_OK)  # type: ignore[arg-type]
 
-    @extend_schema(operation_id="screenings_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="screenings_list", responses={200: ScreeningListSerializer, **errors(403)}
+    )
     def get(self, request: Request) -> Response:
         items = selectors.screenings_for(request.user)[:100]  # type: ignore[arg-type]
         return Response(
@@ -220,7 +284,7 @@ class ScreeningDetailView(APIView):
 
     @extend_schema(
         operation_id="screenings_read",
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses={200: StoredScreeningSerializer, **errors(403, 404)},
     )
     def get(self, request: Request, screening_id: str) -> Response:
         screening = selectors.screening_for(request.user, screening_id)  # type: ignore[arg-type]
@@ -234,8 +298,8 @@ class PlanStepView(APIView):
 
     @extend_schema(
         operation_id="screenings_plan_step",
-        request=inline_serializer("PlanStepUpdate", {"done": serializers.BooleanField()}),
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        request=PlanStepUpdateSerializer,
+        responses={200: PlanStepSerializer, **errors(*BODY_ERRORS, 403, 404)},
     )
     def post(self, request: Request, screening_id: str, position: int) -> Response:
         screening = selectors.screening_for(request.user, screening_id, audited=False)  # type: ignore[arg-type]
@@ -244,6 +308,6 @@ class PlanStepView(APIView):
             raise NotFound(_("no such step"))
         done = request.data.get("done") if isinstance(request.data, dict) else None
         if not isinstance(done, bool):
-            return Response({"done": [_("must be true or false")]}, status=400)
+            return invalid({"done": [_("must be true or false")]})
         step = services.tick_plan_step(user=request.user, step=step, done=done)  # type: ignore[arg-type]
         return Response(_step_json(step))

@@ -278,12 +278,11 @@ CELERY_TIMEZONE = "Asia/Almaty"
 API_MAX_JSON_BYTES = env_int("QORGAN_API_MAX_JSON_BYTES", 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # JSON read with size, depth, number and surrogate limits (core/safejson.py): a 400, never a 500.
-    "DEFAULT_PARSER_CLASSES": [
-        "qorgan.core.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, read with size, depth, number and surrogate limits (core/safejson.py): a 400,
+    # never a 500. Any other body is a 415 (no API endpoint takes forms or files).
+    "DEFAULT_PARSER_CLASSES": ["qorgan.core.parsers.SafeJSONParser"],
+    # Every error answer carries a stable code beside the translated message (docs/api.md).
+    "EXCEPTION_HANDLER": "qorgan.core.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -296,6 +295,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The API of Qorgan, the information system of Kazakhstan's counter-trafficking system.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A PATCH body has the same component as its fields say (`version` is required there too).
+    "COMPONENT_SPLIT_PATCH": False,
+    # Named enums where several fields share one set of values (core/api_schema.py, docs/api.md).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "qorgan.cases.models.CaseStatus",
+        "ReferralStatusEnum": "qorgan.cases.models.ReferralStatus",
+        "ServiceTypeEnum": "qorgan.cases.models.ServiceType",
+        "SexEnum": "qorgan.cases.models.Sex",
+        "RoleEnum": "qorgan.accounts.roles.Role",
+        "ConsentPurposeEnum": "qorgan.cases.models.ConsentPurpose",
+        "ConsentFormEnum": "qorgan.cases.models.ConsentForm",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
