@@ -49,13 +49,15 @@ def _require_administrator(request: HttpRequest) -> None:
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
     events, params = _filtered(request)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    # Recorded before the page is counted: otherwise the page, sliced lazily after its count,
+    # would show this search and drop the oldest event of the page.
     record(
         actor=request.user,
         action="audit_search",
         object_type="core.AuditEvent",
         detail={k: v for k, v in params.items() if v},
     )
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "core/audit_log.html",

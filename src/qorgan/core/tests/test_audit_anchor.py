@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -393,3 +394,14 @@ def test_the_audit_log_page_says_whether_checkpoints_anchor_the_chain(
     settings.AUDIT_VERIFY_KEYS = []
     page = client.get("/kk/audit/").content.decode()
     assert "Тізбекті қол қойылған бірде-бір бақылау нүктесі бекітпейді" in page
+
+
+def test_the_audit_log_page_lists_every_event_with_its_own_search(
+    client: Any, make_user: Any
+) -> None:
+    from qorgan.accounts.roles import Role
+
+    client.force_login(make_user(username="admin", role=Role.ADMINISTRATOR))
+    events(3)
+    page = client.get("/en/audit/").content.decode()
+    assert re.findall(r'data-label="#">(\d+)<', page) == ["4", "3", "2", "1"]
