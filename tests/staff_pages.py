@@ -91,7 +91,7 @@ EXPECTED: dict[str, set[str]] = {
     "case_manager": _PERSON_WORK,
     "supervisor": _PERSON_WORK | _STATISTICS,
     "coordinator": _EVERYONE | _STATISTICS | {"monitoring:activities", "notifications:inbox"},
-    "administrator": _EVERYONE | {"audit_log"},
+    "administrator": _EVERYONE | _STATISTICS | {"audit_log"},
 }
 
 

@@ -14,7 +14,8 @@ opens every staff page it can reach by the pages' links (tests/staff_pages.py). 
   (a back link, a table cell's link, a list of links) is no sentence and must be 44 × 44;
 * no two targets overlap (a bar pinned to the screen, position sticky or fixed, is compared with
   its own targets only: the content scrolls under it by design);
-* the same again with every ``<details>`` of the page opened (the forms behind "Record …").
+* the same again with every ``<details>`` of the page opened (the forms behind "Record …");
+* axe-core finds no accessibility violation on the stacked case list and the open menu.
 
 Set QORGAN_SCREENSHOTS to a folder to keep a full-page screenshot of each page.
 """
@@ -29,6 +30,7 @@ import pytest
 
 from tests.conftest_browser import launch
 from tests.staff_pages import EXPECTED, build_data, crawl, view_name
+from tests.test_portal_browser import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -155,6 +157,20 @@ def _check(page: Any, name: str, problems: list[str], shots: Path | None) -> Non
             )
 
 
+def _axe(page: Any, base: str, name: str) -> list[str]:
+    """axe-core's accessibility rules on the page as it is now (served from the page's origin:
+    the Content Security Policy allows no inline script)."""
+    page.route(
+        "**/__axe__.js", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript")
+    )
+    page.add_script_tag(url=f"{base}/__axe__.js")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{name}: axe {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
 def _menu(page: Any, name: str, problems: list[str]) -> None:
     """Collapsed into a <details> whose links are hidden until it is opened."""
     menu = page.locator("header details.menu")
@@ -240,7 +256,24 @@ def test_every_staff_page_fits_a_phone(live_server: Any, make_user: Any, languag
                 visited += len(views)
                 missing = EXPECTED[role] - set(views)
                 assert not missing, f"{role} did not reach {sorted(missing)}"
+                if role == "supervisor":  # axe-core: the stacked table and the open menu
+                    for url in (views["cases:list"], views["work"]):
+                        page.goto(live_server.url + url)
+                        page.locator("header details.menu > summary").click()
+                        problems.extend(_axe(page, live_server.url, f"{language} {url}"))
                 context.close()
+
+            # First sign-in: setting up the second factor on the phone.
+            newcomer = make_user(username=f"newcomer-{language}")
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+            page = context.new_page()
+            page.goto(f"{live_server.url}/{language}/accounts/login/")
+            page.fill("#id_username", newcomer.username)
+            page.fill("#id_password", "a-long-test-password")
+            page.locator("form.form button[type=submit]").click()
+            page.wait_for_url("**/accounts/two-factor/**")
+            _check(page, f"{language} two-factor set-up", problems, shots)
+            context.close()
         finally:
             browser.close()
     assert visited >= 80
