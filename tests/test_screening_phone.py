@@ -135,6 +135,10 @@ def test_police_officer_screens_on_a_phone(
             && inView(plan.querySelector('ol.checklist > li'));
         }"""
     )
+    # A plan request still on its way (the last tick) must not move the page afterwards.
+    page.wait_for_timeout(800)
+    assert in_view(page, "#plan-title")
+    assert in_view(page, "#plan ol.checklist > li")
     first = page.locator("#plan ol.checklist > li").first
     assert "urgency-immediate" in first.get_attribute("class") or "urgency-urgent" in (
         first.get_attribute("class")

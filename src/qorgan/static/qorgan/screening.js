@@ -50,7 +50,11 @@
       groups.forEach(function (group, index) {
         var matches = 0;
         group.querySelectorAll("[data-entry]").forEach(function (item) {
-          var text = fold(item.getAttribute("data-search"));
+          // The short labels in the three languages, and the SOP's text shown under the entry.
+          if (item.__folded === undefined) {
+            item.__folded = fold(item.getAttribute("data-search") + " " + item.textContent);
+          }
+          var text = item.__folded;
           var hit = words.every(function (word) { return text.indexOf(word) !== -1; });
           item.hidden = !hit;
           matches += hit ? 1 : 0;
@@ -60,7 +64,10 @@
           group.open = matches > 0;
         } else {
           group.hidden = false;
-          if (wasOpen) group.open = wasOpen[index];
+          // Back as it was, but a group with something ticked stays open: what was ticked is seen.
+          if (wasOpen) {
+            group.open = wasOpen[index] || !!group.querySelector("input[type=checkbox]:checked");
+          }
         }
         shown += matches;
       });
