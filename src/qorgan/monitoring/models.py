@@ -123,6 +123,7 @@ class ExportJob(models.Model):
         CASES = "cases", _("Cases")
         REPORT = "report", _("Report for the commissions")
         OPEN_DATA = "open_data", _("Open data")
+        HTCDS = "htcds", _("HTCDS 2.0 export")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being prepared")
@@ -151,3 +152,42 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fmt} {self.status} {self.pk}"
+
+
+class OpenDataRelease(models.Model):
+    """One open-data file for one period of the fixed grid (a calendar quarter), built once and
+    kept: asking again for the same period returns this very file, so two releases of a period
+    never differ and cannot be differenced (docs/monitoring.md, "Open data"). A synthetic
+    release records the ε it spent; the ε spent on a period is the sum over its releases and may
+    not pass ``OPEN_DATA_EPSILON_BUDGET``."""
+
+    class Kind(models.TextChoices):
+        K_ANONYMOUS = "k_anonymous", _("k-anonymous records")
+        SYNTHETIC = "synthetic", _("synthetic records")
+
+    period = models.CharField(_("period"), max_length=7, help_text="a calendar quarter: 2026Q1")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    content = models.TextField(help_text="the released CSV")
+    fidelity = models.TextField(blank=True, help_text="CSV: total variation distance per column")
+    parameters = models.JSONField(default=dict, help_text="k and generalisation, or ε")
+    epsilon = models.FloatField(_("ε spent"), default=0.0)
+    source_records = models.PositiveIntegerField(default=0)
+    released_records = models.PositiveIntegerField(default=0)
+    current = models.BooleanField(default=True, help_text="the file served for this period")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "kind", "-released_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kind"],
+                condition=models.Q(current=True),
+                name="one_current_release_per_period_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.kind}"
