@@ -256,7 +256,14 @@ def test_every_staff_page_fits_a_phone(live_server: Any, make_user: Any, languag
                 visited += len(views)
                 missing = EXPECTED[role] - set(views)
                 assert not missing, f"{role} did not reach {sorted(missing)}"
-                if role == "supervisor":  # axe-core: the stacked table and the open menu
+                if role == "supervisor":
+                    # htmx (data-hx-* attributes): the other organisations' cases come into the
+                    # case page without leaving it.
+                    page.goto(live_server.url + views["cases:detail"])
+                    page.locator("#person form[data-hx-get] button").click()
+                    page.locator("#matches p").wait_for()
+                    assert page.url == live_server.url + views["cases:detail"]
+                    # axe-core: the stacked table and the open menu.
                     for url in (views["cases:list"], views["work"]):
                         page.goto(live_server.url + url)
                         page.locator("header details.menu > summary").click()
