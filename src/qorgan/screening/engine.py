@@ -120,7 +120,8 @@ class ScreeningRequest:
 
     def as_dict(self) -> dict[str, Any]:
         """The request in the contract's shape, normalized (the form to store)."""
-        return plain(self)
+        data: dict[str, Any] = plain(self)
+        return data
 
 
 REQUEST_FIELDS = frozenset(f.name for f in fields(ScreeningRequest))
@@ -198,7 +199,8 @@ class ScreeningResult:
     catalogue_version: str
 
     def as_dict(self) -> dict[str, Any]:
-        return plain(self)
+        data: dict[str, Any] = plain(self)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScreeningResult:
@@ -260,13 +262,12 @@ def build(cls: type[T], data: Any) -> T:
         raw = data[f.name]
         hint = hints[f.name]
         origin = typing.get_origin(hint)
-        if is_dataclass(hint):
-            values[f.name] = build(hint, raw)  # type: ignore[arg-type]
+        if isinstance(hint, type) and is_dataclass(hint):
+            values[f.name] = build(hint, raw)
         elif origin is tuple:
             item = typing.get_args(hint)[0]
-            values[f.name] = tuple(
-                build(item, element) if is_dataclass(item) else element for element in raw
-            )
+            nested = isinstance(item, type) and is_dataclass(item)
+            values[f.name] = tuple(build(item, element) if nested else element for element in raw)
         else:
             values[f.name] = raw
     return cls(**values)
