@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Where a spreadsheet may cut one cell into several when it opens a CSV: the comma, the
@@ -62,3 +64,82 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class SpreadsheetLimitError(ValueError):
+    """The file is refused; the message names the limit it is over (or why it is unreadable)."""
+
+
+# An XLSX is a zip of XML: its sheets are checked uncompressed before any parsing, so that a
+# small file holding a million rows (or a zip bomb) is refused at once, not after minutes.
+MAX_SHEET_XML_BYTES = 50 * 1024 * 1024
+
+
+def read_rows(
+    name: str,
+    content: bytes,
+    *,
+    max_rows: int,
+    max_sheet_bytes: int = MAX_SHEET_XML_BYTES,
+) -> Iterator[list[str]]:
+    """The rows of a CSV (UTF-8) or XLSX file as stripped text, the header first, streaming.
+
+    Limits are checked first where the file states them (an XLSX's uncompressed sheet size and
+    its declared dimension) and again while reading: more than ``max_rows`` rows after the
+    header raises ``SpreadsheetLimitError`` at the first row over, never after reading all."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        rows: Iterator[list[str]] = _xlsx_rows(content, max_rows, max_sheet_bytes)
+    elif lower.endswith(".csv"):
+        rows = _csv_rows(content)
+    else:
+        raise SpreadsheetLimitError(_("only .csv and .xlsx files are read"))
+    for index, row in enumerate(rows):
+        if index > max_rows:
+            raise SpreadsheetLimitError(_("at most %(n)s rows") % {"n": max_rows})
+        yield row
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8", newline="")
+    try:
+        for row in csv.reader(stream):
+            yield [cell.strip() for cell in row]
+    except UnicodeDecodeError:
+        raise SpreadsheetLimitError(_("the CSV file must be UTF-8 text")) from None
+    except csv.Error as exc:
+        raise SpreadsheetLimitError(
+            _("the CSV file cannot be read: %(error)s") % {"error": exc}
+        ) from None
+
+
+def _xlsx_rows(content: bytes, max_rows: int, max_sheet_bytes: int) -> Iterator[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+            if sum(i.file_size for i in sheets) > max_sheet_bytes:
+                raise SpreadsheetLimitError(
+                    _("the workbook is too large: more than %(mb)s MB of sheet data")
+                    % {"mb": max_sheet_bytes // (1024 * 1024)}
+                )
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    except SpreadsheetLimitError:
+        raise
+    except Exception:  # openpyxl and zipfile raise many kinds for a broken file
+        raise SpreadsheetLimitError(_("the file is not a readable XLSX workbook")) from None
+    declared = getattr(sheet, "max_row", None)
+    if isinstance(declared, int) and declared - 1 > max_rows:
+        raise SpreadsheetLimitError(_("at most %(n)s rows") % {"n": max_rows})
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield [("" if cell is None else str(cell)).strip() for cell in row]
+    except SpreadsheetLimitError:
+        raise
+    except Exception:
+        raise SpreadsheetLimitError(_("the file is not a readable XLSX workbook")) from None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,6 +20,7 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 from qorgan.core.i18n import active_language, one_of
+from qorgan.core.spreadsheet import SpreadsheetLimitError, read_rows
 from qorgan.directory.models import Duty, Region
 
 from . import reports
@@ -85,38 +84,22 @@ def save_indicator(*, user: User, data: dict[str, Any]) -> MigrationIndicator:
 
 
 def _rows_from_file(name: str, content: bytes) -> list[dict[str, Any]]:
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception:  # openpyxl raises many kinds for a broken file
+    """The rows of the file, read streaming: a file over the limits is refused at once
+    (``core.spreadsheet.read_rows``), never after it has been read whole."""
+    rows = read_rows(name, content, max_rows=MAX_IMPORT_ROWS)
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise ValidationError({"file": [_("the file is empty")]})
+        header = [h.lower() for h in first]
+        missing = [c for c in IMPORT_COLUMNS if c not in header]
+        if missing:
             raise ValidationError(
-                {"file": [_("the file is not a readable XLSX workbook")]}
-            ) from None
-        rows = [
-            [("" if c is None else str(c)).strip() for c in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    elif name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("the CSV file must be UTF-8 text")]}) from None
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise ValidationError({"file": [_("only .csv and .xlsx files are read")]})
-    if not rows:
-        raise ValidationError({"file": [_("the file is empty")]})
-    header = [h.lower() for h in rows[0]]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        raise ValidationError(
-            {"file": [_("missing columns: %(columns)s") % {"columns": ", ".join(missing)}]}
-        )
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise ValidationError({"file": [_("at most %(n)s rows") % {"n": MAX_IMPORT_ROWS}]})
-    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(row)]
+                {"file": [_("missing columns: %(columns)s") % {"columns": ", ".join(missing)}]}
+            )
+        return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+    except SpreadsheetLimitError as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
 
 
 @transaction.atomic
