@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("cases/", include("qorgan.cases.urls")),
     path("monitoring/", include("qorgan.monitoring.urls")),
     path("inbox/", include("qorgan.notifications.urls")),
+    path("hotline/", include("qorgan.hotline.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_export, name="audit_export"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db import models
 
 from .roles import Role
 
@@ -146,3 +147,63 @@ rules.add_rule("prevention.record", is_active_user & has_organisation & ~is_admi
 rules.add_rule("migration.record", is_active_user & is_coordinator)
 rules.add_rule("opendata.release", is_active_user & is_coordinator)
 rules.add_rule("cases.export", can_handle_persons & is_supervisor)
+# HTCDS 2.0: supervisors their organisation's cases, coordinators their scope's, de-identified.
+rules.add_rule("htcds.export", (can_handle_persons & is_supervisor) | (is_active_user & is_coordinator))
+
+
+# --- Hotline desk (docs/hotline.md) -------------------------------------------------------------
+# Operators are not a role: a frontline worker, case manager or supervisor of the organisation
+# that runs a hotline is made one of its operators (Hotline.operators) or its supervisor. The
+# police units alerted about a contact, or to which it was reported, read it too.
+
+
+@rules.predicate
+def operates_a_hotline(user: Any) -> bool:
+    from qorgan.hotline.models import Hotline
+
+    if not getattr(user, "pk", None):
+        return False
+    return (
+        Hotline.objects.filter(active=True, organisation_id=user.organisation_id)
+        .filter(models.Q(operators=user) | models.Q(supervisor=user))
+        .exists()
+    )
+
+
+@rules.predicate
+def operates_hotline(user: Any, hotline: Any) -> bool:
+    return (
+        hotline is not None
+        and hotline.active
+        and hotline.organisation_id == user.organisation_id
+        and (hotline.supervisor_id == user.pk or hotline.operators.filter(pk=user.pk).exists())
+    )
+
+
+@rules.predicate
+def operates_contact_hotline(user: Any, contact: Any) -> bool:
+    return contact is not None and bool(operates_hotline(user, contact.hotline))
+
+
+@rules.predicate
+def informed_of_contact(user: Any, contact: Any) -> bool:
+    return contact is not None and (
+        contact.police_organisation_id == user.organisation_id
+        or contact.alerted.filter(pk=user.organisation_id).exists()
+    )
+
+
+rules.add_rule("hotline.desk", can_handle_persons & operates_a_hotline)
+rules.add_rule("hotline.operate", can_handle_persons & operates_hotline)
+rules.add_rule("hotline.edit", can_handle_persons & operates_contact_hotline)
+rules.add_rule(
+    "hotline.view_contact",
+    can_handle_persons & (operates_contact_hotline | informed_of_contact),
+)
+rules.add_rule(
+    "hotline.take", can_handle_persons & (operates_contact_hotline | informed_of_contact)
+)
+rules.add_rule(
+    "hotline.stats",
+    is_active_user & (is_coordinator | is_supervisor | is_administrator | operates_a_hotline),
+)

@@ -10,6 +10,8 @@ class NotificationKind(models.TextChoices):
     REFERRAL_DECLINED = "referral_declined", _("Your referral was declined")
     REFERRAL_OVERDUE = "referral_overdue", _("A referral has not been answered by its due date")
     REPORT_RECEIVED = "report_received", _("Anonymous reports received (day: how many)")
+    HOTLINE_CRISIS = "hotline_crisis", _("Crisis call to a hotline: a person in immediate danger")
+    HOTLINE_REPORT = "hotline_report", _("A hotline reports a situation to the police")
 
 
 class Notification(models.Model):

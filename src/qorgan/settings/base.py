@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "qorgan.portal",
     "qorgan.monitoring",
     "qorgan.notifications",
+    "qorgan.hotline",
 ]
 
 MIDDLEWARE = [
