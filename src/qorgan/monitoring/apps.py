@@ -6,3 +6,8 @@ class MonitoringConfig(AppConfig):
     name = "qorgan.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -22,14 +22,47 @@ def region_choices(blank: str) -> list[tuple[str, str]]:
     ]
 
 
+# Dates typed as in Kazakhstan (dd.mm.yyyy) in every language, in a text box: a browser's
+# date box shows mm/dd/yyyy whatever the page's language. ISO dates are accepted too.
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+DAY_MONTH_YEAR = forms.DateInput(
+    format="%d.%m.%Y",
+    attrs={
+        "inputmode": "numeric",
+        "pattern": r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}",
+        "placeholder": _("dd.mm.yyyy"),
+        "autocomplete": "off",
+        "size": "10",
+    },
+)
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    """Period and region of the statistics. Figures are published for whole months that have
+    ended (``statistics.published_period``); a regional coordinator's region is fixed
+    (``region`` given)."""
+
+    start = forms.DateField(
+        label=_("From (dd.mm.yyyy)"),
+        required=False,
+        widget=DAY_MONTH_YEAR,
+        input_formats=DATE_FORMATS,
+    )
+    end = forms.DateField(
+        label=_("To (dd.mm.yyyy)"),
+        required=False,
+        widget=DAY_MONTH_YEAR,
+        input_formats=DATE_FORMATS,
+    )
     region = forms.ChoiceField(label=_("Region"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fixed_region: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(str(_("The whole country")))  # type: ignore[attr-defined]
+        self.fixed_region = fixed_region
+        choices = region_choices(str(_("The whole country")))
+        if fixed_region:
+            choices = [c for c in choices if c[0] == fixed_region]
+        self.fields["region"].choices = choices  # type: ignore[attr-defined]
 
     def period(self, today: date) -> tuple[date, date, str]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -38,7 +71,7 @@ class PeriodForm(forms.Form):
         end = data.get("end") or default.end
         if end < start:
             start, end = end, start
-        return start, end, data.get("region") or ""
+        return start, end, self.fixed_region or data.get("region") or ""
 
 
 class ActivityForm(forms.Form):

@@ -191,3 +191,48 @@ class OpenDataRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.kind}"
+
+
+class RollupMember(models.Model):
+    """What one case contributes to the statistics rollup (``monitoring/rollup.py``): its month,
+    region and statistical attributes, and its permanent random record key (cell-key
+    perturbation, ``monitoring/suppression.py``). Never shown; no personal data."""
+
+    case_id = models.UUIDField(primary_key=True)
+    record_key = models.BigIntegerField()
+    month = models.DateField()
+    region = models.CharField(max_length=10, blank=True)
+    sex = models.CharField(max_length=10)
+    age_group = models.CharField(max_length=10)
+    citizenship = models.CharField(max_length=10)
+    forms = models.JSONField(default=list)
+    source = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=32)
+    identified = models.BooleanField(default=False)
+    not_identified = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"rollup member {self.case_id}"
+
+
+class StatCell(models.Model):
+    """The statistics rollup: the number of cases per month × region × breakdown category, and
+    the sum of their record keys modulo ``rollup.KEY_MODULUS`` (a cell's key). Kept current
+    in the same transaction as every case change."""
+
+    month = models.DateField()
+    region = models.CharField(max_length=10, blank=True)
+    dimension = models.CharField(max_length=20)
+    category = models.CharField(max_length=40, blank=True)
+    n = models.BigIntegerField(default=0)
+    keysum = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "dimension", "category"], name="statcell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.dimension} {self.category}: {self.n}"

@@ -23,7 +23,6 @@ SECTIONS = (
     "age_group",
     "citizenship",
     "detection_source",
-    "subject",
     "status",
     "identification",
     "referrals",
@@ -57,14 +56,13 @@ def label(stats: dict[str, Any]) -> None:
     }
     stats["sex"].labels = dict(Sex.choices)
     stats["age_group"].labels = {"unknown": _("Not known")}
+    stats["trend"].labels = {key: f"{key[5:]}.{key[:4]}" for key in stats["trend"].cells}
+    from qorgan.screening.countries import country_name
+
     stats["citizenship"].labels = {
-        "KZ": _("Kazakhstan"),
-        "foreign": _("Foreign"),
-        "stateless": _("Stateless"),
-        "unknown": _("Not known"),
-    }
+        code: country_name(code, lang) for code in stats["citizenship"].cells if code != "other"
+    } | {"other": _("Other countries")}
     stats["detection_source"].labels = kinds | {"anonymous_report": _("Anonymous report")}
-    stats["subject"].labels = kinds
     stats["status"].labels = dict(CaseStatus.choices)
     stats["identification"].labels = {
         status.value: status.label for status in (CaseStatus.IDENTIFIED, CaseStatus.NOT_IDENTIFIED)
@@ -77,13 +75,43 @@ def label(stats: dict[str, Any]) -> None:
     stats["prevention_direction"].labels = directions
 
 
+def legend(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the withheld cells and the numbers mean: in every file, as on the page."""
+    threshold = stats["threshold"]
+    period = stats["period"]
+    return [
+        (
+            f"<{threshold}",
+            _(
+                "fewer than %(threshold)s persons (zero included): withheld so that nobody can be recognised."
+            )
+            % {"threshold": threshold},
+        ),
+        (
+            _("hidden"),
+            _(
+                "withheld to protect another withheld number, which could otherwise be worked out from the total."
+            ),
+        ),
+        (
+            _("Period"),
+            f"{period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}"
+            if period.start <= period.end
+            else "—",
+        ),
+    ]
+
+
 def table_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(breakdown, category, number) for every section; small cells as the suppressed display."""
+    """(breakdown, category, number) for every section, each cell as its one display (a
+    number in the language's format, "<5" or "hidden"); the legend after them."""
     rows = []
     for name in SECTIONS:
         breakdown: Breakdown = stats[name]
         for _key, text, cell in breakdown.rows():
-            rows.append((name, text, cell.display(breakdown.threshold)))
+            rows.append((name, text, cell.display()))
+    for sign, meaning in legend(stats):
+        rows.append(("legend", str(sign), str(meaning)))
     return rows
 
 
@@ -109,7 +137,8 @@ def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
             {
                 "stats": stats,
                 "sections": [(n, stats[n]) for n in SECTIONS],
-                "period": period,
+                "period": stats["period"],
+                "legend": legend(stats),
                 "current_language": active_language(),
             },
         )

@@ -189,12 +189,36 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     ),
     ExportJob.Kind.OPEN_DATA: ExportKind(
         rule="opendata.release",
-        formats={"k_anonymous": CSV, "synthetic": CSV},
+        formats={"k_anonymous": CSV, "synthetic": CSV, "synthetic_fidelity": CSV},
         action="open_data_release",
         denied=gettext_lazy("only coordinators release open data"),
     ),
+    # HTCDS 2.0: the case file and the Historic Trafficking Events file (monitoring/exports.py).
+    ExportJob.Kind.HTCDS: ExportKind(
+        rule="htcds.export",
+        formats={"cases": CSV, "events": CSV},
+        action="htcds_export",
+        denied=gettext_lazy("only supervisors and coordinators export HTCDS 2.0"),
+    ),
 }
 EXPORT_TTL = timedelta(hours=24)
+
+
+def statistics_region(user: Any) -> str:
+    """The region a user's statistics are fixed to: a coordinator of a local executive body
+    (the secretariat of a regional commission) sees their organisation's region only, by
+    default and in every page, report and file; other users may choose (issue 14 §1)."""
+    from qorgan.accounts.roles import Role
+
+    organisation = getattr(user, "organisation", None)
+    if (
+        getattr(user, "role", None) == Role.COORDINATOR
+        and organisation is not None
+        and organisation.kind.code == "local_executive_body"
+        and organisation.region_id
+    ):
+        return str(organisation.region.code)
+    return ""
 
 
 def request_export(

@@ -6,7 +6,6 @@ region); the dashboard, the period report and the exports all use it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,7 +17,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 
 from qorgan.cases.models import Case, CaseStatus, Referral, ReferralStatus, ServiceRecord
-from qorgan.directory.models import Organisation, Region
+from qorgan.directory.models import Region
 from qorgan.directory.reference import SUBJECT_KIND_CODES
 
 from .models import PreventionActivity
@@ -40,8 +39,10 @@ class Period:
 
     @classmethod
     def year_to_date(cls, today: date) -> Period:
-        """The default period of every page and of the statistics refresh: 1 January to today."""
-        return cls(date(today.year, 1, 1), today)
+        """The default period of every page and of the statistics refresh: the year of last
+        month, January to the end of last month (see ``published_period``)."""
+        last = date(today.year, today.month, 1) - timedelta(days=1)
+        return cls(date(last.year, 1, 1), last)
 
     def bounds(self) -> tuple[datetime, datetime]:
         tz = timezone.get_current_timezone()
@@ -125,73 +126,146 @@ def cases_in(period: Period, region: str | None = None) -> QuerySet[Case]:
     return cases
 
 
-def national_statistics(
-    period: Period, region: str | None = None, threshold: int | None = None
-) -> dict[str, Any]:
-    threshold = threshold or settings.STATISTICS_MIN_CELL
-    cases = cases_in(period, region)
-    regions = list(Region.objects.order_by("position"))
-    result: dict[str, Any] = {"period": period, "region": region, "threshold": threshold}
+CITIZENSHIPS = ("KZ", "UZ", "KG", "TJ", "TM", "RU", "CN", "AF", "other", "stateless", "unknown")
+SEXES = ("female", "male", "unknown")
+AGE_GROUPS = ("0-13", "14-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
-    # One scan of the cases for every breakdown with known categories: COUNT(*) FILTER (WHERE …)
-    # on PostgreSQL (CASE WHEN on SQLite), instead of one GROUP BY query per breakdown.
-    months = _months(period)
-    dimensions: dict[str, dict[str, Q]] = {
-        "region": {r.code: Q(region_id=r.pk) for r in regions}
-        | {"unknown": Q(region__isnull=True)},
-        "trend": {label: Q(created_at__gte=lo, created_at__lt=hi) for label, lo, hi in months},
-        "exploitation_form": {f: _has_form(f) for f in EXPLOITATION_FORMS},
-        "sex": {k: Q(stat_sex=k) for k in ("female", "male", "unknown")},
-        "age_group": {
-            k: Q(stat_age_group=k)
-            for k in ("0-13", "14-17", "18-24", "25-34", "35-49", "50+", "unknown")
-        },
-        "citizenship": {
-            "KZ": Q(stat_citizenship="KZ"),
-            "foreign": ~Q(stat_citizenship__in=["KZ", "stateless", "unknown"]),
-            "stateless": Q(stat_citizenship="stateless"),
-            "unknown": Q(stat_citizenship="unknown"),
-        },
-        "detection_source": {
-            k: Q(detection_source=k) for k in (*SUBJECT_KIND_CODES, "anonymous_report")
-        },
-        "status": {k: Q(status=k) for k in CaseStatus.values},
-    }
-    aggregates = {"total": Count("pk")}
-    for dimension, categories in dimensions.items():
-        for key, condition in categories.items():
-            aggregates[f"{dimension}__{key}"] = Count("pk", filter=condition)
-    counts = cases.aggregate(**aggregates)
-    for dimension, categories in dimensions.items():
-        values = {key: counts[f"{dimension}__{key}"] for key in categories}
-        if dimension == "detection_source":
-            values = {k: v for k, v in values.items() if v}
-        result[dimension] = _breakdown(dimension, values, threshold)
-    result["region_objects"] = regions
-    # By organisation first (no join over the cases), then summed per subject kind.
-    kind_of = dict(Organisation.objects.values_list("pk", "kind__code"))
-    subjects: Counter[str] = Counter()
-    for organisation_id, count in (
-        cases.values_list("organisation_id").annotate(n=Count("pk")).order_by()
+
+def published_period(period: Period, today: date | None = None) -> Period:
+    """The publication grid: whole calendar months, up to the last month that has ended.
+    Any asked period is widened to whole months and cut at the end of last month, so that
+    two periods differing by days give the same figures and a case recorded today is not
+    published before its month ends (issue 14 §2). A period entirely in the current month
+    gives an empty period (start after end)."""
+    today = today or timezone.localdate()
+    start = date(period.start.year, period.start.month, 1)
+    following = (
+        date(period.end.year + 1, 1, 1)
+        if period.end.month == 12
+        else date(period.end.year, period.end.month + 1, 1)
+    )
+    end = following - timedelta(days=1)
+    last_published = date(today.year, today.month, 1) - timedelta(days=1)
+    return Period(start, min(end, last_published))
+
+
+def _cells(
+    period: Period, region: str | None
+) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]], dict[str, list[int]]]:
+    """Sums from the rollup: per (dimension, category), per region and per month (totals);
+    each as [count, keysum]."""
+    from .models import StatCell
+
+    by_category: dict[tuple[str, str], list[int]] = {}
+    by_region: dict[str, list[int]] = {}
+    by_month: dict[str, list[int]] = {}
+    if period.start > period.end:
+        return by_category, by_region, by_month
+    cells = StatCell.objects.filter(month__gte=period.start, month__lte=period.end)
+    if region:
+        cells = cells.filter(region=region)
+    for dimension, category, n, keysum in (
+        cells.values_list("dimension", "category")
+        .annotate(n=Sum("n"), k=Sum("keysum"))
+        .values_list("dimension", "category", "n", "k")
+        .order_by()
     ):
-        subjects[kind_of.get(organisation_id, "unknown")] += count
-    result["subject"] = _breakdown("subject", dict(sorted(subjects.items())), threshold)
+        by_category[(dimension, category)] = [int(n), int(keysum)]
+    for code, month, n, keysum in cells.filter(dimension="total").values_list(
+        "region", "month", "n", "keysum"
+    ):
+        entry = by_region.setdefault(code or "unknown", [0, 0])
+        entry[0] += n
+        entry[1] += keysum
+        label = f"{month.year:04d}-{month.month:02d}"
+        entry = by_month.setdefault(label, [0, 0])
+        entry[0] += n
+        entry[1] += keysum
+    return by_category, by_region, by_month
 
-    identified = (
-        cases.filter(status_changes__to_status=CaseStatus.IDENTIFIED)
-        .values("pk")
-        .distinct()
-        .count()
+
+def _persons(
+    name: str,
+    sums: dict[str, list[int]],
+    keys: Iterable[str],
+    threshold: int,
+    additive: bool = True,
+) -> Breakdown:
+    """A breakdown of persons: every cell and the total perturbed by their cell keys;
+    complementary suppression where the cells add up to the published number of cases
+    (``additive``; not for forms, several per case, nor identification outcomes)."""
+    counts = {key: sums.get(key, [0, 0])[0] for key in keys}
+    keysums = {key: sums.get(key, [0, 0])[1] for key in keys}
+    return Breakdown(
+        name=name,
+        cells=suppress(counts, threshold, keysums, complementary=additive),
+        total=suppress_total(
+            sum(v[0] for v in sums.values()), threshold, sum(v[1] for v in sums.values())
+        ),
+        threshold=threshold,
     )
-    not_identified = (
-        cases.filter(status_changes__to_status=CaseStatus.NOT_IDENTIFIED)
-        .values("pk")
-        .distinct()
-        .count()
+
+
+def national_statistics(
+    period: Period,
+    region: str | None = None,
+    threshold: int | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Every breakdown for ``period`` (put on the publication grid) and ``region``, read from
+    the rollup (``monitoring.rollup``) and protected by ``monitoring.suppression``."""
+    threshold = threshold or settings.STATISTICS_MIN_CELL
+    asked = period
+    period = published_period(period, today)
+    regions = list(Region.objects.order_by("position"))
+    result: dict[str, Any] = {
+        "period": period,
+        "asked_period": asked,
+        "region": region,
+        "threshold": threshold,
+    }
+    by_category, by_region, by_month = _cells(period, region)
+
+    def dimension(name: str) -> dict[str, list[int]]:
+        return {c: v for (d, c), v in by_category.items() if d == name}
+
+    region_keys = [region] if region else [r.code for r in regions] + ["unknown"]
+    result["region"] = _persons("region", by_region, region_keys, threshold)
+    months = [label for label, _lo, _hi in _months(period)] if period.start <= period.end else []
+    result["trend"] = _persons("trend", by_month, months, threshold)
+    result["exploitation_form"] = _persons(
+        "exploitation_form",
+        dimension("exploitation_form"),
+        EXPLOITATION_FORMS,
+        threshold,
+        additive=False,
     )
-    result["identification"] = _breakdown(
-        "identification", {"identified": identified, "not_identified": not_identified}, threshold
+    result["sex"] = _persons("sex", dimension("sex"), SEXES, threshold)
+    result["age_group"] = _persons("age_group", dimension("age_group"), AGE_GROUPS, threshold)
+    citizenship: dict[str, list[int]] = {}
+    for code, (n, keysum) in dimension("citizenship").items():
+        group = code if code in CITIZENSHIPS else "other"
+        entry = citizenship.setdefault(group, [0, 0])
+        entry[0] += n
+        entry[1] += keysum
+    result["citizenship"] = _persons("citizenship", citizenship, CITIZENSHIPS, threshold)
+    result["detection_source"] = _persons(
+        "detection_source",
+        dimension("detection_source"),
+        (*SUBJECT_KIND_CODES, "anonymous_report"),
+        threshold,
     )
+    result["status"] = _persons("status", dimension("status"), CaseStatus.values, threshold)
+    result["identification"] = _persons(
+        "identification",
+        dimension("identification"),
+        ("identified", "not_identified"),
+        threshold,
+        additive=False,
+    )
+    total = by_category.get(("total", ""), [0, 0])
+    result["total_cases"] = suppress_total(total[0], threshold, total[1])
+    result["region_objects"] = regions
 
     start, end = period.bounds()
     referrals = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
@@ -245,11 +319,11 @@ def national_statistics(
     result["prevention_direction"] = _breakdown(
         "prevention_direction", _grouped(activities, "direction"), 0
     )
-    result["prevention_region"] = _breakdown(
-        "prevention_region", _grouped(activities, "region__code"), 0
-    )
+    prevention_regions = _grouped(activities, "region__code")
+    if region:
+        prevention_regions = {k: v for k, v in prevention_regions.items() if k == region}
+    result["prevention_region"] = _breakdown("prevention_region", prevention_regions, 0)
     result["prevention_reach"] = sum(a for a in activities.values_list("reach", flat=True))
-    result["total_cases"] = suppress_total(counts["total"], threshold)
     return result
 
 
@@ -260,18 +334,15 @@ def region_counts_for_risk(period: Period) -> dict[str, dict[str, float]]:
 
     from .models import MigrationIndicator
 
-    start, end = period.bounds()
+    period = published_period(period)
     data: dict[str, dict[str, float]] = {
         r.code: {"cases": 0, "reports": 0, "quota_use": 0.0, "activities": 0}
         for r in Region.objects.all()
     }
-    for row in (
-        Case.objects.filter(created_at__gte=start, created_at__lt=end, region__isnull=False)
-        .values("region__code")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        data[row["region__code"]]["cases"] = row["n"]
+    _by_category, by_region, _by_month = _cells(period, None)
+    for code, (n, _keysum) in by_region.items():
+        if code in data:
+            data[code]["cases"] = n
     for row in (
         Report.objects.filter(
             received_on__gte=period.start, received_on__lte=period.end, region__isnull=False

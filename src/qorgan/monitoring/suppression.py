@@ -1,9 +1,21 @@
-"""Small-cell suppression for every statistical output (pure, no Django).
+"""Disclosure control for every statistical output: the only place where small cells are
+decided and labelled (issue 14 §2, §4). See docs/monitoring.md, "Protection of the figures".
 
-A count greater than zero and smaller than the threshold is withheld (shown as "<5"). When a
-breakdown is published with its total, one withheld cell could be recovered by subtraction;
-so when exactly one cell is withheld, the next smallest non-zero cell is withheld too
-(complementary suppression). Zero stays zero: nobody can be recognised in an empty cell.
+1. **Cell-key perturbation** (the method of statistical offices' table builders, e.g. the
+   ABS TableBuilder): every case has a permanent random record key (``rollup.KEY_MODULUS``);
+   a cell's key is the sum of its records' keys modulo that, scaled to [0, 1). A fixed table
+   maps (cell key, true count) to a small noise. The same set of persons always gets the same
+   key, so the same noise: asking twice, or asking for the same cell through another output,
+   gives the same number, and differencing two outputs yields noise, not people.
+2. **Small cells**: a true count of persons below the threshold (zero included, so that an
+   empty cell does not tell what the few others are) is shown as "<5"; the
+   perturbation never brings a count at or above the threshold below it, so "<5" always
+   means the true count is below it.
+3. **Complementary suppression**: when a breakdown published with its total has exactly one
+   small cell, the next smallest cell is hidden too ("hidden"), so that nothing can be
+   subtracted from the total.
+
+Pure: no Django model; ``Cell.display`` formats in the active language.
 """
 
 from __future__ import annotations
@@ -13,32 +25,106 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 K = TypeVar("K")
+KEY_MODULUS = 2**31
+SMALL = "small"
+HIDDEN = "hidden"
+
+# The perturbation table: for a true count v, (noise, probability) in order; a cell key in
+# [0, 1) picks the noise by cumulative probability. Above the threshold + 1 the noise is
+# -2..+2, zero-mean, variance 1.2. At the threshold and one above, noise never brings the
+# count below the threshold (so "<5" stays truthful); its mean is slightly positive there.
+GENERAL: tuple[tuple[int, float], ...] = ((-2, 0.1), (-1, 0.2), (0, 0.4), (1, 0.2), (2, 0.1))
+AT_THRESHOLD: tuple[tuple[int, float], ...] = ((0, 0.6), (1, 0.3), (2, 0.1))
+ONE_ABOVE: tuple[tuple[int, float], ...] = ((-1, 0.2), (0, 0.5), (1, 0.2), (2, 0.1))
+
+
+def noise_row(value: int, threshold: int) -> tuple[tuple[int, float], ...]:
+    if value <= threshold:
+        return AT_THRESHOLD
+    if value == threshold + 1:
+        return ONE_ABOVE
+    return GENERAL
+
+
+def perturb(value: int, key: float, threshold: int) -> int:
+    """The published count for a true ``value`` >= ``threshold`` with cell key ``key``."""
+    cumulative = 0.0
+    row = noise_row(value, threshold)
+    for noise, probability in row:
+        cumulative += probability
+        if key < cumulative:
+            return value + noise
+    return value + row[-1][0]
+
+
+def cell_key(keysum: int) -> float:
+    return (keysum % KEY_MODULUS) / KEY_MODULUS
 
 
 @dataclass(frozen=True)
 class Cell:
-    value: int | None  # None: withheld
+    """A published cell: ``value`` is the (perturbed) count, or None when withheld; ``reason``
+    says why (``SMALL``: the true count is below the threshold; ``HIDDEN``: withheld to
+    protect another cell)."""
+
+    value: int | None
+    reason: str = ""
+    threshold: int = 5
 
     @property
     def suppressed(self) -> bool:
         return self.value is None
 
-    def display(self, threshold: int) -> str:
-        return f"<{threshold}" if self.value is None else str(self.value)
+    def display(self, threshold: int | None = None) -> str:
+        """The text of the cell in every output, in the active language."""
+        from django.utils import formats
+        from django.utils.translation import gettext
+
+        if self.value is None:
+            if self.reason == HIDDEN:
+                return gettext("hidden")
+            return f"<{threshold or self.threshold}"
+        return str(formats.number_format(self.value, force_grouping=True))
 
 
-def suppress(counts: Mapping[K, int], threshold: int) -> dict[K, Cell]:
-    withheld = {key for key, count in counts.items() if 0 < count < threshold}
-    if len(withheld) == 1:
+def protect(value: int, keysum: int | None, threshold: int) -> Cell:
+    """One cell: withheld below the threshold, perturbed above (when it has a key). Counts
+    without keys (things, not persons) keep their zeros."""
+    if threshold <= 0 or (value == 0 and keysum is None):
+        return Cell(value, "", threshold)
+    if value < threshold:
+        return Cell(None, SMALL, threshold)
+    if keysum is None:
+        return Cell(value, "", threshold)
+    return Cell(perturb(value, cell_key(keysum), threshold), "", threshold)
+
+
+def suppress(
+    counts: Mapping[K, int],
+    threshold: int,
+    keys: Mapping[K, int] | None = None,
+    complementary: bool = True,
+) -> dict[K, Cell]:
+    """A breakdown: every cell protected; with exactly one small cell, the next smallest
+    published one is hidden too (``complementary``: for breakdowns whose cells add up to a
+    published total). Without ``keys`` no noise is added (counts of things, not of
+    persons)."""
+    result = {
+        key: protect(count, None if keys is None else keys.get(key, 0), threshold)
+        for key, count in counts.items()
+    }
+    small = [key for key, cell in result.items() if cell.reason == SMALL]
+    if complementary and len(small) == 1 and threshold > 0:
         candidates = sorted(
             (count, str(key), key)
             for key, count in counts.items()
-            if count > 0 and key not in withheld
+            if result[key].value is not None and count > 0
         )
         if candidates:
-            withheld.add(candidates[0][2])
-    return {key: Cell(None if key in withheld else count) for key, count in counts.items()}
+            partner = candidates[0][2]
+            result[partner] = Cell(None, HIDDEN, threshold)
+    return result
 
 
-def suppress_total(total: int, threshold: int) -> Cell:
-    return Cell(None if 0 < total < threshold else total)
+def suppress_total(total: int, threshold: int, keysum: int | None = None) -> Cell:
+    return protect(total, keysum, threshold)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import allowed
@@ -21,7 +22,8 @@ from qorgan.directory.models import Region, SubjectKind
 
 from . import forms, reports, risk, services
 from .models import ExportJob, MigrationIndicator, PreventionActivity
-from .statistics import Breakdown, Period, region_counts_for_risk
+from .statistics import Breakdown, Period, published_period, region_counts_for_risk
+from .suppression import protect
 
 
 def _require(rule: str, request: HttpRequest) -> None:
@@ -30,23 +32,45 @@ def _require(rule: str, request: HttpRequest) -> None:
 
 
 def _period(request: HttpRequest, data: Any = None) -> tuple[Period, str, forms.PeriodForm]:
-    form = forms.PeriodForm((request.GET if data is None else data) or None)
+    form = forms.PeriodForm(
+        (request.GET if data is None else data) or None,
+        fixed_region=services.statistics_region(request.user),
+    )
     start, end, region = form.period(timezone.localdate())
     return Period(start, end), region, form
 
 
-def _bars(breakdown: Breakdown) -> list[dict[str, Any]]:
+# The bar chart's geometry, in the SVG's own units (it scales to the width of the screen):
+# each row is a label line above a bar whose length is proportional to the published number,
+# written after the bar.
+CHART_WIDTH = 360
+BAR_SPACE = 280
+BAR_HEIGHT = 12
+ROW_HEIGHT = 38
+
+
+def _bars(breakdown: Breakdown) -> dict[str, Any]:
     values = [cell.value or 0 for cell in breakdown.cells.values()]
     top = max(values, default=0) or 1
-    return [
-        {
-            "key": key,
-            "label": label,
-            "value": cell.display(breakdown.threshold),
-            "width": round(300 * (cell.value or 0) / top),
-        }
-        for key, label, cell in breakdown.rows()
-    ]
+    bars = []
+    for index, (key, label, cell) in enumerate(breakdown.rows()):
+        row = index * ROW_HEIGHT
+        width = round(BAR_SPACE * (cell.value or 0) / top)
+        bars.append(
+            {
+                "key": key,
+                "label": label,
+                "value": cell.display(),
+                "label_y": row + 14,
+                "x": 0,
+                "y": row + 20,
+                "width": width,
+                "height": BAR_HEIGHT,
+                "value_x": width + 6,
+                "value_y": row + 20 + BAR_HEIGHT - 1,
+            }
+        )
+    return {"bars": bars, "width": CHART_WIDTH, "height": len(bars) * ROW_HEIGHT + 4}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -59,11 +83,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "name": name,
             "breakdown": stats[name],
-            "bars": _bars(stats[name]) if name in charted else [],
-            "height": len(stats[name].cells) * 20 + 4,
+            "chart": _bars(stats[name]) if name in charted and len(stats[name].cells) > 1 else None,
         }
         for name in reports.SECTIONS
     ]
+    withheld = {cell.reason for name in reports.SECTIONS for cell in stats[name].cells.values()} | {
+        stats["total_cases"].reason
+    }
     return render(
         request,
         "monitoring/dashboard.html",
@@ -74,6 +100,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "computed_at": computed_at,
             "can_release": allowed("opendata.release", request.user),
+            "has_small": "small" in withheld,
+            "has_hidden": "hidden" in withheld,
+            "fixed_region": services.statistics_region(request.user),
         },
     )
 
@@ -165,6 +194,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 def risk_index(request: HttpRequest) -> HttpResponse:
     _require("stats.view", request)
     period, _region, form = _period(request)
+    period = published_period(period)
     data = region_counts_for_risk(period)
     results = risk.compute(data)
     names = {r.code: localized(r, "name") for r in Region.objects.all()}
@@ -173,32 +203,33 @@ def risk_index(request: HttpRequest) -> HttpResponse:
     for item in results:
         components = []
         for c in item.components:
-            shown = (
-                f"{c.raw:.2f}"
-                if c.name == "quota_use"
-                else (
-                    f"<{threshold}"
-                    if 0 < c.raw < threshold and c.name in ("cases", "reports")
-                    else str(int(c.raw))
-                )
-            )
+            if c.name in ("cases", "reports"):
+                # Counts of persons and reports: withheld below the threshold like every statistic.
+                shown = protect(int(c.raw), None, threshold).display()
+            elif c.name == "quota_use":
+                shown = number_format(c.raw, 2)
+            else:
+                shown = number_format(int(c.raw), force_grouping=True)
             components.append(
                 {
                     "name": c.name,
                     "weight": round(c.weight * 100),
                     "raw": shown,
-                    "scaled": c.scaled,
-                    "contribution": c.contribution,
+                    "scaled": number_format(c.scaled, 2),
+                    "contribution": number_format(c.contribution, 1),
                 }
             )
         rows.append(
             {
                 "region": names.get(item.region, item.region),
                 "code": item.region,
-                "index": item.index,
+                "index": number_format(item.index, 1),
                 "components": components,
             }
         )
+    fixed = services.statistics_region(request.user)
+    if fixed:
+        rows = [row for row in rows if row["code"] == fixed]
     return render(
         request,
         "monitoring/risk.html",
@@ -244,11 +275,11 @@ def case_exports(request: HttpRequest) -> HttpResponse:
     if not _may_export(user):
         raise PermissionDenied
     if request.method == "POST":
-        _require("cases.export", request)
+        # HTCDS 2.0 (supervisors and coordinators) or the cases as CSV/XLSX (supervisors).
+        kind = ExportJob.Kind.HTCDS if request.POST.get("kind") == "htcds" else ExportJob.Kind.CASES
+        _require(services.EXPORT_KINDS[kind].rule, request)
         try:
-            services.request_export(
-                user=user, kind=ExportJob.Kind.CASES, fmt=request.POST.get("fmt", "")
-            )
+            services.request_export(user=user, kind=kind, fmt=request.POST.get("fmt", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -264,6 +295,7 @@ def case_exports(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "formats": services.EXPORT_KINDS[ExportJob.Kind.CASES].formats,
             "can_export_cases": allowed("cases.export", user),
+            "can_export_htcds": allowed("htcds.export", user),
         },
     )
 

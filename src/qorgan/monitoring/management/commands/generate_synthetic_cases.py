@@ -22,6 +22,7 @@ from qorgan.accounts.models import User
 from qorgan.accounts.roles import Role
 from qorgan.cases.models import Case, Person
 from qorgan.directory.models import Organisation, Region
+from qorgan.monitoring import rollup
 
 SEXES = (("female", 0.62), ("male", 0.36), ("unknown", 0.02))
 AGES = (
@@ -85,8 +86,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count, seed, days = options["count"], options["seed"], options["days"]
-        if not 1 <= count <= 5_000_000:
-            raise CommandError("--count must be between 1 and 5,000,000")
+        if not 1 <= count <= 10_000_000:
+            raise CommandError("--count must be between 1 and 10,000,000")
         organisations = list(Organisation.objects.select_related("kind").order_by("code"))
         regions = list(Region.objects.values_list("pk", flat=True))
         if not organisations or not regions:
@@ -153,6 +154,7 @@ class Command(BaseCommand):
                 stamps = {c.pk: now - timedelta(days=rng.random() * days) for c in cases}
                 for pk, stamp in stamps.items():
                     Case.objects.filter(pk=pk).update(created_at=stamp)
+                rollup.refresh(stamps)
 
     def _postgres(
         self, count: int, seed: int, days: int, organisations: list[Organisation], user: User
@@ -184,3 +186,5 @@ class Command(BaseCommand):
                     JOIN directory_subjectkind k ON k.id = o.kind_id""",  # noqa: S608 (constants only)
                 [user.pk],
             )
+        # The statistics rollup, rebuilt by the database in a few statements.
+        rollup.rebuild()
