@@ -434,3 +434,16 @@ def link_screening(*, user: User, contact: Contact, screening: Any) -> Contact:
         fields.append("case")
     _save(contact, user, "hotline_link", fields)
     return contact
+
+
+def link_contact_screening(user: User, contact_id: str, screening: Any) -> None:
+    """The screening form's hook: a screening opened from a contact links back to it (when the
+    user may change that contact; anything else is ignored, the screening stands)."""
+    from qorgan.hotline.selectors import contact_for
+
+    try:
+        contact = contact_for(user, contact_id)
+    except (ValueError, ValidationError):
+        return
+    if contact is not None and allowed("hotline.edit", user, contact):
+        link_screening(user=user, contact=contact, screening=screening)

@@ -72,8 +72,22 @@ def _plan_context(result: ScreeningResult | None, region: str | None) -> dict[st
 
 def _selected(request: HttpRequest) -> dict[str, list[str]]:
     if request.method != "POST":
-        return {}
+        return {"signs": request.GET.getlist("signs")} if _prefill(request) else {}
     return {field: request.POST.getlist(field) for field, _kind in ELEMENT_KINDS}
+
+
+def _prefill(request: HttpRequest) -> Any:
+    """The hotline desk's hand-off (docs/hotline.md): ``?signs=…&region=…&contact=…`` opens the
+    form filled with the signs heard and shows their plan at once."""
+    if request.method != "GET" or not request.GET.getlist("signs"):
+        return None
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.setlist("signs", request.GET.getlist("signs"))
+    data.update({"region": request.GET.get("region", ""), "country": "KZ"})
+    data.update({"citizenship": "unknown", "sex": "unknown", "action": "evaluate"})
+    return data
 
 
 def _screening_form(request: HttpRequest, selected: dict[str, list[str]]) -> ScreeningForm:
@@ -84,7 +98,7 @@ def _screening_form(request: HttpRequest, selected: dict[str, list[str]]) -> Scr
         # The officer screens where their organisation works: its region is the likely one.
         initial["region"] = organisation.region.code
     return ScreeningForm(
-        request.POST or None,
+        request.POST or _prefill(request),
         initial=initial,
         signs=selected.get("signs", []),
         risk_groups=selected.get("risk_groups", []),
@@ -115,7 +129,8 @@ def new_screening(request: HttpRequest) -> HttpResponse:
     selected = _selected(request)
     form = _screening_form(request, selected)
     context: dict[str, Any] = {"form": form, "is_police": kind == "police"}
-    if request.method == "POST":
+    context["hotline_contact"] = request.GET.get("contact") or request.POST.get("contact", "")
+    if request.method == "POST" or form.is_bound:
         data, parsed = _evaluate_form(form, kind)
         if parsed is not None and request.POST.get("action") == "save":
             screening = services.store_screening(
@@ -124,6 +139,10 @@ def new_screening(request: HttpRequest) -> HttpResponse:
                 language=active_language(),
                 consent_to_referral=form.cleaned_data["consent_to_referral"],
             )
+            if context["hotline_contact"]:
+                from qorgan.hotline.services import link_contact_screening
+
+                link_contact_screening(user, context["hotline_contact"], screening)
             if screening.case:
                 messages.success(
                     request,
