@@ -148,7 +148,9 @@ rules.add_rule("migration.record", is_active_user & is_coordinator)
 rules.add_rule("opendata.release", is_active_user & is_coordinator)
 rules.add_rule("cases.export", can_handle_persons & is_supervisor)
 # HTCDS 2.0: supervisors their organisation's cases, coordinators their scope's, de-identified.
-rules.add_rule("htcds.export", (can_handle_persons & is_supervisor) | (is_active_user & is_coordinator))
+rules.add_rule(
+    "htcds.export", (can_handle_persons & is_supervisor) | (is_active_user & is_coordinator)
+)
 
 
 # --- Hotline desk (docs/hotline.md) -------------------------------------------------------------

@@ -177,7 +177,7 @@ CSV = reports.FORMATS["csv"]
 EXPORT_KINDS: dict[str, ExportKind] = {
     ExportJob.Kind.CASES: ExportKind(
         rule="cases.export",
-        formats={"csv": CSV, "xlsx": reports.FORMATS["xlsx"], "htcds": CSV},
+        formats={"csv": CSV, "xlsx": reports.FORMATS["xlsx"]},
         action="cases_export",
         denied=gettext_lazy("only supervisors export cases"),
     ),
@@ -244,9 +244,14 @@ def request_export(
     if region and not Region.objects.filter(code=region).exists():
         raise ValidationError({"region": [_("unknown region")]})
     params: dict[str, str] = {"language": active_language()}
-    if kind != ExportJob.Kind.CASES:
+    if kind not in (ExportJob.Kind.CASES, ExportJob.Kind.HTCDS):
+        region = statistics_region(user) or region
         period = period or Period.year_to_date(timezone.localdate())
         params |= {"start": str(period.start), "end": str(period.end), "region": region}
+    if kind == ExportJob.Kind.OPEN_DATA and period is not None:
+        from . import exports
+
+        exports.check_release(period, fmt, timezone.localdate())  # refused now, with the reason
     purge_expired_exports()
     job = ExportJob.objects.create(requested_by=user, kind=kind, fmt=fmt, params=params)
     enqueue("monitoring.build_export", job_id=str(job.pk))
@@ -264,13 +269,19 @@ def _build(job: ExportJob) -> tuple[bytes, int]:
     from . import exports
 
     if job.kind == ExportJob.Kind.CASES:
-        header, rows = exports.case_rows(job.requested_by, htcds=job.fmt == "htcds")
+        header, rows = exports.case_rows(job.requested_by)
         body = to_xlsx([("cases", header, rows)]) if job.fmt == "xlsx" else to_csv(header, rows)
         return body, len(rows)
+    if job.kind == ExportJob.Kind.HTCDS:
+        build = exports.htcds_cases if job.fmt == "cases" else exports.htcds_events
+        header, rows = build(job.requested_by)
+        return to_csv(header, rows), len(rows)
     period = _job_period(job)
     if job.kind == ExportJob.Kind.OPEN_DATA:
-        columns, records = exports.open_data_rows(period, job.fmt)
-        return to_csv(columns, records), len(records)
+        header, rows = exports.open_data_file(
+            job.requested_by, period, job.fmt, job.requested_at.date()
+        )
+        return to_csv(header, rows), len(rows)
     stats = national_statistics(period, job.params.get("region") or None)
     reports.label(stats)
     return reports.render(stats, period, job.fmt), sum(
@@ -300,25 +311,28 @@ def build_export(job_id: str) -> None:
         job.finished_at = timezone.now()
         job.save(update_fields=["blob", "rows", "status", "finished_at"])
     detail: dict[str, Any] = {"format": job.fmt, "rows": job.rows, "job": str(job.pk)}
-    if job.kind != ExportJob.Kind.CASES:
+    if job.kind not in (ExportJob.Kind.CASES, ExportJob.Kind.HTCDS):
         detail |= {k: job.params.get(k, "") for k in ("start", "end", "region")}
     audit.record(
         actor=job.requested_by,
         action=EXPORT_KINDS[job.kind].action,
-        object_type="cases.Case" if job.kind == ExportJob.Kind.CASES else "monitoring.Statistics",
+        object_type="cases.Case"
+        if job.kind in (ExportJob.Kind.CASES, ExportJob.Kind.HTCDS)
+        else "monitoring.Statistics",
         detail=detail,
     )
 
 
 def export_filename(job: ExportJob) -> str:
     if job.kind == ExportJob.Kind.CASES:
-        return {
-            "csv": "qorgan-cases.csv",
-            "xlsx": "qorgan-cases.xlsx",
-            "htcds": "qorgan-cases-htcds-2.0.csv",
-        }[job.fmt]
+        return {"csv": "qorgan-cases.csv", "xlsx": "qorgan-cases.xlsx"}[job.fmt]
+    if job.kind == ExportJob.Kind.HTCDS:
+        return f"qorgan-htcds-2.0-{job.fmt}.csv"
     if job.kind == ExportJob.Kind.OPEN_DATA:
-        return f"qorgan-open-data-{job.fmt}-{job.params['start'][:4]}.csv"
+        from .exports import release_quarters
+
+        quarters = release_quarters(_job_period(job), job.requested_at.date())
+        return f"qorgan-open-data-{job.fmt}-{quarters[0]}-{quarters[-1]}.csv"
     return f"qorgan-report-{job.params['start']}-{job.params['end']}.{job.fmt}"
 
 

@@ -93,7 +93,9 @@ def near(published: dict[str, Any], expected: dict[str, Any]) -> bool:
 def test_every_breakdown_by_hand(fixture: dict[str, Any]) -> None:
     stats = national_statistics(PERIOD, threshold=5)
     assert abs(stats["total_cases"].value - 19) <= 2
-    assert near(shown(stats["region"]), {"KZ-75": 8, "KZ-71": 6, "KZ-79": "small", "KZ-10": "small"})
+    assert near(
+        shown(stats["region"]), {"KZ-75": 8, "KZ-71": 6, "KZ-79": "small", "KZ-10": "small"}
+    )
     # Unknown sex (0) is the only small cell: the next smallest (male, 8) is hidden with it.
     assert shown(stats["sex"]) == {"female": stats["sex"].cells["female"].value, "male": "hidden"}
     assert near(shown(stats["sex"]), {"female": 11, "male": "hidden"})
@@ -312,42 +314,7 @@ def test_report_of_a_region_and_period_is_audited_and_bad_input_named(
     assert ExportJob.objects.count() == 1
 
 
-def test_open_data_release_is_k_anonymous(
-    coordinator_client: Any,
-    fixture: dict[str, Any],
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    from qorgan.monitoring import opendata
-    from qorgan.monitoring.exports import release_records
-
-    settings.OPEN_DATA_K = 5
-    response = prepared_file(
-        coordinator_client,
-        "/en/monitoring/open-data/k_anonymous.csv",
-        django_capture_on_commit_callbacks,
-    )
-    assert f"qorgan-open-data-k_anonymous-{TODAY.year}.csv" in response["Content-Disposition"]
-    rows = [tuple(r) for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
-    source = release_records(PERIOD)
-    # Only the five Almaty girls (minor, KZ, forced labour) share all attributes with 5 cases.
-    assert len(rows) == 5 and {r[1] for r in rows} == {"KZ-75"}
-    assert opendata.smallest_class(rows, source) >= 5
-
-
-def test_open_data_withholds_everything_below_k(
-    coordinator_client: Any,
-    fixture: dict[str, Any],
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    settings.OPEN_DATA_K = 50
-    response = prepared_file(
-        coordinator_client,
-        "/en/monitoring/open-data/k_anonymous.csv",
-        django_capture_on_commit_callbacks,
-    )
-    assert response.content.decode("utf-8-sig").strip().splitlines()[1:] == []
+# The open-data releases themselves: test_opendata.py.
 
 
 def test_open_data_is_for_coordinators(
