@@ -297,6 +297,9 @@ def screening_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not allowed("screening.create", user):
         raise PermissionDenied
-    return render(
-        request, "screening/list.html", {"screenings": selectors.screenings_for(user)[:200]}
-    )
+    screenings = list(selectors.screenings_for(user)[:200])
+    for screening in screenings:
+        steps = list(screening.steps.all())  # prefetched
+        screening.steps_done = sum(step.done for step in steps)  # type: ignore[attr-defined]
+        screening.steps_total = len(steps)  # type: ignore[attr-defined]
+    return render(request, "screening/list.html", {"screenings": screenings})

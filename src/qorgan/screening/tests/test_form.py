@@ -299,3 +299,13 @@ def test_the_pdf_is_tagged_with_its_language(worker_client: Any, tmp_path: Path)
         ["pdfinfo", str(tmp_path / "plan.pdf")], capture_output=True, text=True, check=True
     ).stdout
     assert re.search(r"Tagged:\s+yes", info)
+
+
+def test_the_list_counts_the_steps_done(worker_client: Any) -> None:
+    worker_client.post("/en/screening/new/", {**FORM, "action": "save"})
+    screening = Screening.objects.get()
+    total = screening.steps.count()
+    worker_client.post(f"/en/screening/{screening.pk}/steps/1/", {"done": "1"})
+    body = worker_client.get("/en/screening/").content.decode()
+    assert f'<td data-label="Steps done">1 / {total}</td>' in body
+    assert '<table class="stack">' in body  # stacked cards on a phone
