@@ -78,7 +78,7 @@ def _apply(deltas: Counter[tuple[date, str, str, str]], keys: dict[Any, int]) ->
                 VALUES (%s, %s, %s, %s, %s, %s)
                 ON CONFLICT (month, region, dimension, category) DO UPDATE
                 SET n = {table}.n + excluded.n,
-                    keysum = ({table}.keysum + excluded.keysum) % {KEY_MODULUS}""",  # noqa: S608 (constants only)
+                    keysum = ({table}.keysum + excluded.keysum) %% {KEY_MODULUS}""",  # noqa: S608 (constants only)
             rows,
         )
 
@@ -178,7 +178,8 @@ def remove(case_id: Any) -> None:
 @transaction.atomic
 def rebuild() -> int:
     """Rebuild the rollup from the cases (keeping the record keys of cases already in it);
-    returns the number of cases. On PostgreSQL the database does it in a few statements."""
+    returns the number of cases. On PostgreSQL the database does it in a few statements
+    (new record keys from gen_random_uuid(), a strong random source)."""
     from qorgan.cases.models import Case
 
     if connection.vendor != "postgresql":
@@ -206,7 +207,7 @@ def rebuild() -> int:
         cursor.execute(
             f"""INSERT INTO {member} (case_id, record_key, month, region, sex, age_group,
                     citizenship, forms, source, status, identified, not_identified)
-                SELECT c.id, COALESCE(k.record_key, floor(random() * {KEY_MODULUS})::bigint),
+                SELECT c.id, COALESCE(k.record_key, ('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 8))::bit(32)::bigint %% {KEY_MODULUS}),
                     date_trunc('month', c.created_at AT TIME ZONE %s)::date,
                     COALESCE(r.code, ''), c.stat_sex, c.stat_age_group, c.stat_citizenship,
                     COALESCE((SELECT jsonb_agg(DISTINCT f ORDER BY f) FROM jsonb_array_elements_text(c.exploitation_forms) f
