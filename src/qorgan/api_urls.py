@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from qorgan.accounts.roles import Role
 from qorgan.cases import api as cases_api
 from qorgan.core.api_schema import errors
+from qorgan.hotline import api as hotline_api
 from qorgan.screening import api as screening_api
 
 
@@ -55,6 +56,12 @@ class Me(APIView):
 
 
 urlpatterns = [
+    path("hotline/contacts/", api(hotline_api.ContactListView), name="hotline-contact-list"),
+    path(
+        "hotline/contacts/<str:contact_id>/",
+        api(hotline_api.ContactDetailView),
+        name="hotline-contact-detail",
+    ),
     path("me/", api(Me), name="me"),
     path("health/", login_not_required(health), name="health"),
     path("schema/", api(SpectacularAPIView, api_version="v1"), name="schema"),
