@@ -309,3 +309,19 @@ def test_the_list_counts_the_steps_done(worker_client: Any) -> None:
     body = worker_client.get("/en/screening/").content.decode()
     assert f'<td data-label="Steps done">1 / {total}</td>' in body
     assert '<table class="stack">' in body  # stacked cards on a phone
+
+
+def test_consent_through_the_api_is_recorded_on_the_case(worker_client: Any) -> None:
+    data = {
+        "location": {"country": "KZ", "region": "KZ-75"},
+        "person": {"age": 30, "sex": "male", "citizenship": "KG"},
+        "signs": ["S12"],
+        "consent_to_referral": True,
+    }
+    response = worker_client.post(
+        "/api/v1/screenings/?lang=ru", data=data, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    case_id = response.json()["case"]["id"]
+    consent = ConsentRecord.objects.get(case_id=case_id)
+    assert (consent.purpose, consent.recorded_by.username) == ("referral", "worker")
