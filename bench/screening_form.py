@@ -93,6 +93,8 @@ def measure(page: Any, url: str) -> dict[str, Any]:
                 return
             loaded.append((kind, response.url, len(body), len(gzip.compress(body, 9))))
 
+    # Every file counted as a first visit would load it (no browser cache between languages).
+    page.context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
     page.on("response", on_response)
     page.goto(url, wait_until="networkidle")
     page.remove_listener("response", on_response)
