@@ -210,10 +210,18 @@ def test_a_generated_client_calls_every_endpoint(
     live_server: Any, make_user: Any, tmp_path: Path, generated: None
 ) -> None:
     from qorgan.cases import services as case_services
+    from qorgan.directory.models import Organisation
+    from qorgan.hotline.models import Hotline
 
     make_user(username="owner", role=Role.SUPERVISOR, organisation="ORG01")
     make_user(username="receiver", role=Role.CASE_MANAGER, organisation="ORG02")
     stranger = make_user(username="stranger", role=Role.SUPERVISOR, organisation="ORG03")
+    hotline = Hotline.objects.create(
+        code="korgau",
+        organisation=Organisation.objects.get(code="ORG07"),
+        supervisor=make_user(username="hl-supervisor", role=Role.SUPERVISOR, organisation="ORG07"),
+    )
+    hotline.operators.add(make_user(username="operator", organisation="ORG07"))
     elsewhere = case_services.open_case(organisation=stranger.organisation, by=stranger)
     case_services.update_person(
         user=stranger, case=elsewhere, expected_version=elsewhere.version, data={"iin": IIN}
@@ -241,6 +249,11 @@ def test_a_generated_client_calls_every_endpoint(
                 "cases_referral_send",
             ],
             "referrals": ["referrals_list", "referrals_action"],
+            "hotline": [
+                "hotline_contacts_create",
+                "hotline_contacts_list",
+                "hotline_contacts_read",
+            ],
             "screenings": [
                 "screenings_evaluate",
                 "screenings_store",
@@ -412,6 +425,26 @@ def test_a_generated_client_calls_every_endpoint(
         )
         assert answered.history[-1].by in {"owner", "receiver"}
     call("me", owner_api, 200, "Me")
+
+    # The hotline desk: a telephony system logs a contact as an operator; list, read.
+    operator_api = client("operator")
+    contact = call(
+        "hotline_contacts_create",
+        operator_api,
+        201,
+        "Contact",
+        body=models.ContactCreate.from_dict(
+            {
+                "hotline": "korgau",
+                "channel": "phone",
+                "language": "kk",
+                "contact_type": "information",
+            }
+        ),
+    )
+    desk = call("hotline_contacts_list", operator_api, 200, "ContactList", hotline="korgau")
+    assert [c.id for c in desk.results] == [contact.id]
+    call("hotline_contacts_read", operator_api, 200, "Contact", contact_id=str(contact.id))
 
     # Errors: each parses into its documented model, with its code.
     def error(operation: str, as_: Any, expect: int, model: str, code: str, **kw: Any) -> Any:

@@ -94,8 +94,9 @@ def test_every_request_and_answer_is_typed(schema: dict[str, Any]) -> None:
             for media, item in content.items():
                 gaps += untyped(item.get("schema"), components, f"{label} {status} {media}", set())
     assert gaps == []
-    # 16 operations: 9 with bodies; each answers its success and its documented errors.
-    assert bodies == 9
+    # 19 operations: 10 with bodies (the hotline's contacts: issue 17); each answers its
+    # success and its documented errors.
+    assert bodies == 10
     assert answers >= 70
 
 
@@ -255,3 +256,30 @@ def test_field_errors_keep_their_shape_and_a_field_called_code_does_not_hide_the
     )
     body = _error(response, 409, "version_conflict")
     assert set(body) == {"version", "code"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"a": 1, "a.b": 2}, {"a": ["unknown field"], "a.b": ["unknown field"]}),
+        (
+            {"location": 5, "location.x": 1},
+            {
+                "location": {
+                    "x": ["unknown field"],
+                    "non_field_errors": ["must be an object with country and region"],
+                }
+            },
+        ),
+    ],
+)
+def test_field_errors_of_a_field_and_its_parts_are_both_kept(
+    reference_data: None, body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    """Found by the fuzz test: keys "x" and "x.y" both wrong made a 500."""
+    response = Client().post(
+        "/api/v1/screenings/evaluate/", {**BODY, **body}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {**expected, "code": "invalid"}

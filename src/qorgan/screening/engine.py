@@ -57,15 +57,22 @@ class ScreeningInputError(ValueError):
         super().__init__("; ".join(str(error) for error in self.errors))
 
     def as_field_dict(self) -> dict[str, Any]:
-        """Errors keyed by field, nested like the request (``{"person": {"age": [...]}}``)."""
+        """Errors keyed by field, nested like the request (``{"person": {"age": [...]}}``):
+        one level deep, as the request is. A field with errors of its own and of its fields
+        (an unknown key "x.y" beside "x") keeps its own under ``non_field_errors``."""
         result: dict[str, Any] = {}
         for error in self.errors:
-            path = error.field.split(".")
+            path = error.field.split(".", 1)
             node = result
-            for part in path[:-1]:
-                node = node.setdefault(part, {})
+            if len(path) == 2:
+                node = result.setdefault(path[0], {})
+                if not isinstance(node, dict):  # "x" failed as a whole: "x.y" stays whole
+                    node, path = result, [error.field]
             leaf = path[-1].split("[")[0]
-            node.setdefault(leaf, []).append(error.message if "[" not in path[-1] else str(error))
+            bucket = node.setdefault(leaf, [])
+            if isinstance(bucket, dict):
+                bucket = bucket.setdefault("non_field_errors", [])
+            bucket.append(error.message if "[" not in path[-1] else str(error))
         return result
 
 
