@@ -18,4 +18,15 @@ def root(request: HttpRequest) -> HttpResponse:
 
 def work(request: HttpRequest) -> HttpResponse:
     """The staff's start page after signing in."""
-    return render(request, "home.html", {"hotlines": hotlines()})
+    from qorgan.accounts.permissions import allowed
+    from qorgan.hotline.selectors import alerts_for
+
+    return render(
+        request,
+        "home.html",
+        {
+            "hotlines": hotlines(),
+            "hotline_desk": allowed("hotline.desk", request.user),
+            "hotline_alerts": alerts_for(request.user),
+        },
+    )

@@ -284,12 +284,17 @@ def contact_statistics(
     return result
 
 
-def add_to_report(stats: dict[str, Any], period: Any) -> None:
-    """The hook of the commission report (monitoring.reports.render): the contact statistics
-    of the report's period and region, beside the others."""
-    stats["hotline"] = contact_statistics(
-        period.start, period.end, stats.get("region"), stats.get("threshold")
-    )
+def add_to_report(stats: dict[str, Any]) -> None:
+    """The hook of the commission report (``monitoring.reports.render``): the contact
+    statistics of the report's period, region and threshold, beside the cases' figures."""
+    period = stats["period"]
+    # national_statistics puts the region's breakdown under "region": a regional report's
+    # breakdown has the one region it was asked for as its only cell.
+    region = stats.get("region")
+    if not isinstance(region, str):
+        cells = list(getattr(region, "cells", {}))
+        region = cells[0] if len(cells) == 1 else None
+    stats["hotline"] = contact_statistics(period.start, period.end, region, stats.get("threshold"))
 
 
 def report_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:

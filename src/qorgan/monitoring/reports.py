@@ -117,6 +117,9 @@ def table_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
     """The labelled statistics as a file in ``fmt`` (one of ``FORMATS``)."""
+    from qorgan.hotline.selectors import add_to_report  # the hotlines' contacts (docs/hotline.md)
+
+    add_to_report(stats)
     if fmt == "xlsx":
         return to_xlsx(
             [
