@@ -309,7 +309,7 @@ def release(quarter: str, kind: str, user: User, *, again: bool = False) -> Open
         epsilon = settings.OPEN_DATA_EPSILON
         rows = opendata.synthetic(quarter, records, epsilon=epsilon)
         fidelity = opendata.total_variation(records, [r[1:] for r in rows]) if rows else []
-        parameters: dict[str, Any] = {"epsilon": epsilon, "reporting_length": 3}
+        parameters: dict[str, Any] = {"epsilon": epsilon, "reporting_length": 2}
         spent = epsilon if rows or len(records) >= opendata.MIN_SYNTHETIC_RECORDS else 0.0
         fidelity_text = _csv_text(("columns", "total_variation_distance"), fidelity)
     else:
