@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.staff_pages import EXPECTED, build_data, crawl
+from tests.staff_pages import EXPECTED, NOT_STAFF_VIEWS, STAFF_VIEWS, build_data, crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,35 @@ def test_every_staff_page_is_valid_html(make_user: Any, tmp_path: Path) -> None:
         for m in errors
     )
     assert not errors, f"{len(errors)} HTML errors:\n{listed}"
+
+
+def _page_views() -> set[str]:
+    """Every named view under the language prefix (/kk/, /ru/, /en/), Django's admin left out."""
+    from django.urls import URLResolver, get_resolver
+    from django.urls.resolvers import LocalePrefixPattern
+
+    def walk(patterns: list[Any], namespace: str, localised: bool) -> set[str]:
+        names: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
+                names |= walk(
+                    pattern.url_patterns,
+                    inner,
+                    localised or isinstance(pattern.pattern, LocalePrefixPattern),
+                )
+            elif localised and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+        return names
+
+    return {n for n in walk(get_resolver().url_patterns, "", False) if not n.startswith("admin:")}
+
+
+def test_every_page_is_known_as_staff_page_or_not() -> None:
+    """A new page cannot escape the phone and HTML checks: each view is listed as a staff page
+    (checked) or as public, a file, a fragment or a form action (tests/staff_pages.py)."""
+    views = _page_views()
+    assert "cases:list" in views and "portal:signs" in views
+    assert not STAFF_VIEWS & NOT_STAFF_VIEWS
+    assert sorted(views - STAFF_VIEWS - NOT_STAFF_VIEWS) == []
+    assert sorted((STAFF_VIEWS | NOT_STAFF_VIEWS) - views) == []
