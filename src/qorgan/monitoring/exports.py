@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -277,7 +278,7 @@ def source_records(quarter: str) -> list[tuple[str, ...]]:
     return records
 
 
-def _csv_text(header: list[str] | tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
