@@ -12,6 +12,9 @@ class NotificationKind(models.TextChoices):
     REPORT_RECEIVED = "report_received", _("Anonymous reports received (day: how many)")
     HOTLINE_CRISIS = "hotline_crisis", _("Crisis call to a hotline: a person in immediate danger")
     HOTLINE_REPORT = "hotline_report", _("A hotline reports a situation to the police")
+    FOLLOWUP_DUE = "followup_due", _("A follow-up on a case is due")
+    HANDOVER_REQUESTED = "handover_requested", _("A case is being handed over to you")
+    APPROVAL_REQUESTED = "approval_requested", _("A decision on a case waits for your approval")
 
 
 class Notification(models.Model):
