@@ -395,6 +395,7 @@ class RouteEvent(CaseRecord):
 class ObjectiveStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACHIEVED = "achieved", _("Achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
     DROPPED = "dropped", _("Dropped")
 
 
@@ -405,8 +406,11 @@ class SupportObjective(CaseRecord):
     objective = EncryptedTextField(_("objective"))
     due_on = models.DateField(_("due on"))
     status = models.CharField(
-        _("status"), max_length=10, choices=ObjectiveStatus.choices, default=ObjectiveStatus.OPEN
+        _("status"), max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.OPEN
     )
+    # The goal's result: achieved or not, when, and a note (encrypted).
+    resolved_on = models.DateField(_("result recorded for"), null=True, blank=True)
+    resolution_note = EncryptedTextField(_("note on the result"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -477,3 +481,169 @@ class Attachment(CaseRecord):
 
     class Meta:
         ordering = ["uploaded_at"]
+
+
+# --- Case work across organisations (issue 13 §1–§2; docs/cases.md) ------------------------------
+
+
+class HandoverStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the receiver's supervisor")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Handover(CaseRecord):
+    """The lead organisation hands the case over to a participant, with the person's consent;
+    the receiver's supervisor accepts. The former lead stays a participant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consent = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.REQUESTED
+    )
+    note = EncryptedTextField(_("note"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_reason = EncryptedTextField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+
+class Assignment(CaseRecord):
+    """A case worker of one organisation works the case; a supervisor assigns and reassigns."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case worker"),
+        on_delete=models.PROTECT,
+        related_name="case_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        indexes = [models.Index(fields=["user", "ended_at"], name="assignment_by_user")]
+
+
+class CaseNote(CaseRecord):
+    """A case worker's note: encrypted, audited on read and write, seen by the organisations that
+    see the case (the lead, and participants whose referral the person's consent still covers)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    text = EncryptedTextField(_("note"), max_length=4000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class FollowUp(CaseRecord):
+    """A dated task on a case with its owner; reminded through the notifications when due."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followups")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="followups",
+    )
+    task = EncryptedTextField(_("task"), max_length=500)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"], name="followup_by_owner")]
+
+
+class ApprovalKind(models.TextChoices):
+    IDENTIFICATION = "identification", _("Identification decision")
+    CLOSURE = "closure", _("Closure")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a supervisor")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class ApprovalRequest(CaseRecord):
+    """The identification decision and the closure wait for a supervisor: approve (the move is
+    made) or send back with a reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=ApprovalKind.choices)
+    target = models.CharField(_("new status"), max_length=32, choices=CaseStatus.choices)
+    identification_date = models.DateField(null=True, blank=True)
+    identification_body = models.CharField(max_length=300, blank=True)
+    closure_reason = EncryptedTextField(max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = EncryptedTextField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"], name="approval_by_organisation")]
+
+
+# --- Several people, one situation; the same person twice (issue 13 §3) ----------------------
