@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.i18n import localized
+from qorgan.core.phones import PhoneListField
 
 
 class Direction(models.Model):
@@ -132,8 +134,15 @@ class Organisation(models.Model):
     serves_regions = models.ManyToManyField(
         Region, verbose_name=_("regions served"), related_name="served_by", blank=True
     )
-    phones = models.JSONField(_("phones"), default=list, blank=True)
+    phones = PhoneListField(_("phones"), default=list, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mon–Fri 09:00–18:00; round the clock."),
+    )
     is_help_organisation = models.BooleanField(
         _("help organisation"),
         default=False,
@@ -147,11 +156,20 @@ class Organisation(models.Model):
             "Designated to receive the public's anonymous reports (police units always do)."
         ),
     )
-    note_kk = models.TextField(blank=True)
-    note_ru = models.TextField(blank=True)
-    note_en = models.TextField(blank=True)
+    note_kk = models.TextField(_("note (Kazakh)"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     source_document = models.CharField(_("source document"), max_length=64, blank=True)
     source_line = models.PositiveIntegerField(_("source line"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        "self",
+        verbose_name=_("last edited locally by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    edited_on = models.DateField(_("last edited locally on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,3 +189,35 @@ class Organisation(models.Model):
     @property
     def city(self) -> str:
         return localized(self, "city")
+
+    @property
+    def source_label(self) -> str:
+        """Where the data comes from: a seed line, or who entered it here and when."""
+        if self.edited_on:
+            return _("local: entered by %(organisation)s on %(date)s") % {
+                "organisation": self.edited_by.code if self.edited_by else "—",
+                "date": date_format(self.edited_on, "SHORT_DATE_FORMAT"),
+            }
+        if self.source_document and self.source_line:
+            return _("seed %(document)s, line %(line)s") % {
+                "document": self.source_document[:3],
+                "line": self.source_line,
+            }
+        return _("local")
+
+
+class OrganisationSnapshot(models.Model):
+    """What a version of the reference files shipped for an organisation: the "before" of the
+    three-way merge that ``qorgan load_reference_data`` does on the next version."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    version = models.CharField(_("version"), max_length=20)
+    values = models.JSONField(default=dict)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shipped organisation data")
+        verbose_name_plural = _("shipped organisation data")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.version}"
