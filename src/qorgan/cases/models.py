@@ -647,3 +647,210 @@ class ApprovalRequest(CaseRecord):
 
 
 # --- Several people, one situation; the same person twice (issue 13 §3) ----------------------
+
+
+class IncidentKind(models.TextChoices):
+    WORKPLACE = "workplace", _("A workplace")
+    GROUP_TRANSPORT = "group_transport", _("A group transported together")
+    REPORT = "report", _("A report about several people")
+    SCREENING = "screening", _("A screening of a group")
+    OTHER = "other", _("Another situation")
+
+
+class Incident(models.Model):
+    """One situation that concerns several people: each identified person gets a case, and the
+    incident links them. It belongs to the organisation that opened it; a case linked to it
+    stays visible only to whoever may see that case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
+    summary = EncryptedTextField(_("what happened"), max_length=2000, blank=True)
+    people_reported = models.PositiveIntegerField(
+        _("people reported"),
+        default=0,
+        help_text=_("How many people the report or screening speaks of (0 if not known)."),
+    )
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_report = models.PositiveIntegerField(
+        _("anonymous report number"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class IncidentCase(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="links")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incident_links")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "case"], name="one_link_per_incident_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.case_id}"
+
+
+class PersonRelation(models.TextChoices):
+    PARENT = "parent", _("is the parent of")
+    SIBLING = "sibling", _("is a sibling of")
+    SPOUSE = "spouse", _("is the spouse or partner of")
+    RELATIVE = "relative", _("is a relative of")
+    GROUP = "group", _("was in the same group as")
+
+
+class PersonLink(models.Model):
+    """A family or group link between the persons of two cases ("``case`` is the parent of
+    ``other``"); both cases must be visible to whoever records it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="person_links")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="person_links_to")
+    relation = models.CharField(_("relation"), max_length=20, choices=PersonRelation.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other"], name="one_link_per_pair_of_cases")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.relation} {self.other_id}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Possible match")
+    REQUESTED = "requested", _("Coordination asked")
+    AGREED = "agreed", _("Coordination agreed")
+    DECLINED = "declined", _("Coordination declined")
+    CONFIRMED = "confirmed", _("Confirmed: the same person (linked)")
+    DIFFERENT = "different", _("Not the same person")
+
+
+class DuplicateAlert(models.Model):
+    """The blind indexes say that ``case`` (the one just recorded) and ``other`` (at another
+    organisation) may be about the same person. ``case``'s organisation learns only that a match
+    exists; which organisation holds ``other`` is shown once that organisation's supervisor
+    agrees to coordinate. A confirmed duplicate stays two cases, linked, never merged."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duplicate_alerts")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duplicate_alerts_to")
+    matched_by = models.JSONField(default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other"], name="one_alert_per_pair_of_cases")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.other_id}"
+
+    @property
+    def revealed(self) -> bool:
+        return self.status in (DuplicateStatus.AGREED, DuplicateStatus.CONFIRMED)
+
+
+# --- Bringing existing registers in (issue 13 §4) --------------------------------------------
+
+
+class ImportJob(models.Model):
+    """An uploaded register: checked row by row (dry run), then imported all or nothing by a
+    task. The file is stored encrypted until the import ends, then deleted."""
+
+    class Format(models.TextChoices):
+        REGISTER = "register", _("Qorgan register template (XLSX or CSV)")
+        HTCDS = "htcds", _("HTCDS 2.0 CSV")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked")
+        QUEUED = "queued", _("being imported")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    fmt = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    file_name = models.CharField(max_length=200)
+    blob = models.CharField(max_length=200, blank=True, help_text="storage name of the file")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created = models.PositiveIntegerField(_("cases created"), default=0)
+    alerts = models.PositiveIntegerField(_("possible duplicates found"), default=0)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fmt} {self.status} {self.pk}"
