@@ -1,7 +1,11 @@
 """Languages of Qorgan and the one way to read a field stored in all of them.
 
 Reference data (catalogue entries, organisations, regions) is stored with one column per
-language (``name_kk``, ``name_ru``, ``name_en``); the user interface picks the active one.
+staff language (``name_kk``, ``name_ru``, ``name_en``: the languages the seed documents give);
+the user interface picks the active one. The portal's other languages (``uz``, ``ky``, ``tg``,
+settings.LANGUAGES beyond the staff languages) are rows of ``knowledge.Translation``, attached
+to the objects a page shows (``knowledge.translations.attach``) and read by ``localized`` too.
+Code never spells a column out: ``localized_columns("text", value)`` builds the columns.
 """
 
 from __future__ import annotations
@@ -13,8 +17,39 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-LANGUAGE_CODES: tuple[str, ...] = ("kk", "ru", "en")
+LANGUAGE_CODES: tuple[str, ...] = ("kk", "ru", "en")  # the staff languages: one column each
 DEFAULT_LANGUAGE = "kk"
+# A portal-only language without a translation of some text shows the Russian one (migrants
+# from Uzbekistan, Kyrgyzstan and Tajikistan read Russian far more often than Kazakh).
+PORTAL_FALLBACK = "ru"
+
+
+def portal_language_codes() -> tuple[str, ...]:
+    """Every language of the public portal: the staff languages, then the portal-only ones."""
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def portal_only_language_codes() -> tuple[str, ...]:
+    return tuple(code for code in portal_language_codes() if code not in LANGUAGE_CODES)
+
+
+def portal_language() -> str:
+    """The active language as the public portal knows it: any of settings.LANGUAGES."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    return code if code in portal_language_codes() else DEFAULT_LANGUAGE
+
+
+def localized_columns(field: str, value: Any) -> dict[str, str]:
+    """``{"<field>_kk": value.kk, ...}`` for every staff language; ``value`` None gives ""."""
+    return {
+        f"{field}_{code}": (str(getattr(value, code, "") or "") if value is not None else "")
+        for code in LANGUAGE_CODES
+    }
+
+
+def column_values(obj: Any, field: str) -> dict[str, str]:
+    """The values of ``obj``'s columns of ``field``, keyed by language."""
+    return {code: str(getattr(obj, f"{field}_{code}", "") or "") for code in LANGUAGE_CODES}
 
 
 def active_language() -> str:
@@ -24,8 +59,16 @@ def active_language() -> str:
 
 
 def localized(obj: Any, field: str, language: str | None = None) -> str:
-    """``obj.<field>_<language>``, falling back to Kazakh, then to any language that has text."""
-    lang = language or active_language()
+    """``obj.<field>_<language>``, falling back to Kazakh, then to any language that has text.
+
+    In a portal-only language: the translation attached to ``obj`` (``obj._translations``),
+    else the Russian text."""
+    lang = language or portal_language()
+    if lang not in LANGUAGE_CODES:
+        translated = getattr(obj, "_translations", {}).get((field, lang))
+        if translated:
+            return str(translated)
+        lang = PORTAL_FALLBACK
     for code in (lang, DEFAULT_LANGUAGE, *LANGUAGE_CODES):
         value = getattr(obj, f"{field}_{code}", "") or ""
         if value:

@@ -88,10 +88,25 @@ class CatalogueEntry(models.Model):
     short_kk = models.CharField(_("short label (Kazakh)"), max_length=80, blank=True, default="")
     short_ru = models.CharField(_("short label (Russian)"), max_length=80, blank=True, default="")
     short_en = models.CharField(_("short label (English)"), max_length=80, blank=True, default="")
-    source_document = models.CharField(_("source document"), max_length=64)
-    source_line = models.PositiveIntegerField(_("source line"))
+    source_document = models.CharField(_("source document"), max_length=64, blank=True)
+    source_line = models.PositiveIntegerField(_("source line"), null=True, blank=True)
+    # An entry entered in Qorgan (a local hotline): who entered it and when, instead of a seed
+    # line ("local: entered by <organisation> on <date>").
+    local_organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("entered by (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    local_entered_on = models.DateField(_("entered on"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     extra = models.JSONField(default=dict, blank=True)
+    # The values the reference data files shipped at the last load (``shipped_version``): the
+    # base of the three-way merge, and the verbatim seed text beside any edited wording.
+    shipped = models.JSONField(_("shipped values"), default=dict, blank=True)
+    shipped_version = models.CharField(_("shipped in version"), max_length=32, blank=True)
     retired = models.BooleanField(
         _("retired"),
         default=False,
@@ -110,6 +125,116 @@ class CatalogueEntry(models.Model):
     @property
     def text(self) -> str:
         return localized(self, "text")
+
+    @property
+    def phones(self) -> list[str]:
+        """A hotline's numbers to dial (validated when entered); the first is ``extra.phone``."""
+        listed = self.extra.get("phones") or []
+        return [str(p) for p in listed] or (
+            [str(self.extra["phone"])] if self.extra.get("phone") else []
+        )
+
+    @property
+    def source_label(self) -> str:
+        if self.local_organisation_id:
+            return _("local: entered by %(organisation)s on %(date)s") % {
+                "organisation": self.local_organisation,
+                "date": self.local_entered_on.strftime("%d.%m.%Y") if self.local_entered_on else "",
+            }
+        return f"{self.source_document} L{self.source_line}"
+
+    @property
+    def verbatim_text(self) -> str:
+        """The seed's verbatim text in its language (Kazakh; Russian for 004)."""
+        return str(self.shipped.get("text_kk") or self.text_kk)
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.shipped) and any(
+            self.shipped.get(name) != value for name, value in editable_values(self).items()
+        )
+
+
+EDITABLE_FIELDS = ("text", "short")
+
+
+def editable_values(entry: CatalogueEntry) -> dict[str, object]:
+    """The values of an entry that staff may edit (and the merge compares), by column."""
+    from qorgan.core.i18n import LANGUAGE_CODES
+
+    values: dict[str, object] = {
+        f"{name}_{code}": getattr(entry, f"{name}_{code}")
+        for name in EDITABLE_FIELDS
+        for code in LANGUAGE_CODES
+    }
+    values["phones"] = entry.phones
+    return values
+
+
+class EntryRevision(models.Model):
+    """One version of an entry's editable values: who changed it, when and why."""
+
+    entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    values = models.JSONField(_("values"))
+    reason = models.TextField(_("why"))
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="unique_entry_revision")
+        ]
+        verbose_name = _("entry version")
+        verbose_name_plural = _("entry versions")
+
+    def __str__(self) -> str:
+        return f"{self.entry.code} v{self.number}"
+
+
+class TranslationStatus(models.TextChoices):
+    MACHINE = "machine", _("machine-assisted, awaiting review")
+    REVIEWED = "reviewed", _("reviewed")
+
+
+class Translation(models.Model):
+    """A catalogue text in a portal-only language (uz, ky, tg, …), beside the staff languages'
+    columns. Machine-assisted until a reviewer accepts or corrects it."""
+
+    object_type = models.CharField(
+        _("object"), max_length=20, choices=[("entry", "entry"), ("group", "group")]
+    )
+    code = models.CharField(_("code"), max_length=120)  # entry code, or "<kind>/<group>"
+    field = models.CharField(_("field"), max_length=20)
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.MACHINE,
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "object_type", "code", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "code", "field", "language"], name="unique_translation"
+            )
+        ]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.object_type} {self.code}.{self.field}"
 
     @property
     def short(self) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -19,10 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qorgan.core import clients
-from qorgan.core.i18n import active_language
+from qorgan.core.i18n import portal_language, portal_only_language_codes
 from qorgan.directory import selectors as directory
 from qorgan.directory.models import Organisation
+from qorgan.knowledge.models import CatalogueEntry
 from qorgan.knowledge.selectors import hotlines
+from qorgan.knowledge.translations import attach
 
 from . import selectors, services
 from .models import ReportStatus
@@ -37,7 +36,6 @@ FIELD_LABELS = {
     ),
     "contact": gettext_lazy("How can we reach you? (optional: leave empty to stay anonymous)"),
 }
-MIGRANT_DATA = Path(__file__).resolve().parent / "data" / "migrant_languages.yaml"
 REJECTIONS = {
     "expired": gettext_lazy("The form was open too long. Please write your report again."),
     "invalid_form": gettext_lazy(
@@ -65,10 +63,29 @@ def _public(
     *,
     no_store: bool = False,
 ) -> HttpResponse:
-    response = render(request, template, {"hotlines": hotlines(), **(context or {})})
+    context = {"hotlines": hotlines(), **(context or {})}
+    language = portal_language()
+    context["portal_only"] = language in portal_only_language_codes()
+    if context["portal_only"]:
+        attach(_catalogue_objects(context), language)
+    response = render(request, template, context)
     if no_store:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _catalogue_objects(context: dict[str, Any]) -> list[Any]:
+    """The catalogue entries and groups a page's context holds (lists, and grouped lists)."""
+    found: list[Any] = []
+    for value in context.values():
+        if isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, CatalogueEntry):
+                    found.append(item)
+                elif isinstance(item, dict) and "entries" in item:
+                    found.append(item["group"])
+                    found.extend(item["entries"])
+    return found
 
 
 @login_not_required
@@ -172,7 +189,11 @@ def information_card(request: HttpRequest) -> HttpResponse:
 def information_card_pdf(request: HttpRequest) -> HttpResponse:
     from weasyprint import HTML
 
-    html = render_to_string("portal/card_pdf.html", _card_context(request), request=request)
+    context = _card_context(request)
+    if portal_language() in portal_only_language_codes():
+        context["portal_only"] = True
+        attach(_catalogue_objects(context), portal_language())
+    html = render_to_string("portal/card_pdf.html", context, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="qorgan-information-card.pdf"'
     return response
@@ -191,7 +212,7 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             submitted = services.submit_report(
                 data=data,
-                language=active_language(),
+                language=portal_language(),
                 form_token=request.POST.get("form_token", ""),
                 honeypot=request.POST.get("website", ""),
                 client=clients.client_key(request, "report"),
@@ -264,50 +285,12 @@ def report_status(request: HttpRequest) -> HttpResponse:
     return _public("portal/report_status.html", request, context, no_store=True)
 
 
-@lru_cache(maxsize=1)
-def migrant_texts() -> dict[str, Any]:
-    return dict(yaml.safe_load(MIGRANT_DATA.read_text(encoding="utf-8")))
-
-
 @login_not_required
 def migrant_page(request: HttpRequest, language: str) -> HttpResponse:
-    """The pages migrants need most, in Uzbek, Kyrgyz or Tajik (machine-assisted, under review)."""
-    data = migrant_texts()
-    if language not in data["languages"]:
+    """The old single page for migrants (/m/uz/): the whole portal is now under /uz/."""
+    if language not in portal_only_language_codes():
         raise Http404
-    text = {key: value[language] for key, value in data["strings"].items()}
-    entries = {code: value[language] for code, value in data["entries"].items()}
-    sections = [
-        (
-            text["what_to_do"],
-            [
-                "victim_call_police_102",
-                "victim_call_ambulance_103",
-                "victim_keep_evidence",
-                "victim_contact_local_executive_body",
-                "victim_contact_bar_association",
-            ],
-        ),
-        (text["victim_rights"], [e.code for e in selectors.entries("victim_right")]),
-        (
-            text["migrant_victim_rights"],
-            [e.code for e in selectors.entries("migrant_victim_right")],
-        ),
-        (text["migrant_rights"], [e.code for e in selectors.entries("migrant_right")]),
-        (text["migrant_duties"], [e.code for e in selectors.entries("migrant_duty")]),
-    ]
-    context = {
-        "lang": language,
-        "t": text,
-        "sections": [
-            (title, [entries[c] for c in codes if c in entries]) for title, codes in sections
-        ],
-        "hotline_items": [
-            (h.extra.get("phone", ""), entries.get(h.code, h.text_ru)) for h in hotlines()
-        ],
-        "languages": data["languages"],
-    }
-    return render(request, "portal/migrant.html", context)
+    return HttpResponsePermanentRedirect(f"/{language}/")
 
 
 # --- Triage (staff) -------------------------------------------------------------------------

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qorgan.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "qorgan.portal.middleware.PortalLanguageMiddleware",  # staff pages only in staff languages
     "qorgan.core.uploads.RequestSizeLimitMiddleware",  # before anything reads a body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,11 +159,19 @@ CSRF_COOKIE_AGE = None
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "kk"
+# Every language of Qorgan. The first three are the staff languages (STAFF_LANGUAGES: the
+# staff pages, and the reference data's columns). The others are languages of the public
+# portal only (docs/reference-data.md "Languages"): adding one is a line here plus its files
+# (locale/<code>/LC_MESSAGES/django.po and its catalogue translations).
 LANGUAGES = [
     ("kk", _("Kazakh")),
     ("ru", _("Russian")),
     ("en", _("English")),
+    ("uz", _("Uzbek")),
+    ("ky", _("Kyrgyz")),
+    ("tg", _("Tajik")),
 ]
+STAFF_LANGUAGES = ["kk", "ru", "en"]
 # Project strings first, then the Kazakh translations Qorgan ships for Django and DRF.
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_vendor"]
 USE_I18N = True

@@ -255,21 +255,54 @@ def test_report_content_is_encrypted(client: Any, reference_data: None) -> None:
     assert place.startswith("gAAAA")
 
 
-@pytest.mark.parametrize(("language", "word"), [("uz", "11616"), ("ky", "11616"), ("tg", "11616")])
-def test_migrant_pages_in_their_languages_marked_for_review(
-    client: Any, reference_data: None, language: str, word: str
+# A word of each language's interface, and the shipped translation of 102's step.
+INTERFACE = {"uz": "Tezkor chiqish", "ky": "Тез чыгуу", "tg": "Баромади фаврӣ"}
+STEP_102 = {
+    "uz": "Darhol 102 raqami",
+    "ky": "Дароо 102 номери",
+    "tg": "Фавран тавассути рақами 102",
+}
+
+
+@pytest.mark.parametrize("language", ["uz", "ky", "tg"])
+def test_every_public_page_in_a_migrant_language(
+    client: Any, reference_data: None, language: str
 ) -> None:
-    from qorgan.portal.views import migrant_texts
+    for path in PAGES:
+        response = client.get(f"/{language}/{path}")
+        body = response.content.decode()
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}">' in body, path
+        assert INTERFACE[language] in body, path
+        for code in ("kk", "ru", "en", "uz", "ky", "tg"):  # the switcher offers all six
+            assert f'hreflang="{code}"' in body, (path, code)
+    steps = client.get(f"/{language}/what-to-do/").content.decode()
+    assert STEP_102[language] in steps
+    assert "awaiting review" not in steps  # the mark is in the page's language
+    assert 'class="review"' in steps
+    signs = client.get(f"/{language}/signs/").content.decode()
+    assert '<span lang="ru">' in signs  # the SOP's signs are not translated yet: in Russian
 
-    response = client.get(f"/m/{language}/")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert f'<html lang="{language}">' in body
-    assert migrant_texts()["strings"]["machine_note"][language] in body
-    assert migrant_texts()["entries"]["victim_call_police_102"][language] in body
-    assert 'href="tel:11616"' in body
-    assert not response.cookies
+
+def test_staff_pages_offer_only_staff_languages(client: Any, reference_data: None) -> None:
+    body = client.get("/ru/accounts/login/").content.decode()
+    assert 'hreflang="kk"' in body and 'hreflang="uz"' not in body
 
 
-def test_unknown_migrant_language_is_404(client: Any, reference_data: None) -> None:
+def test_old_migrant_addresses_redirect(client: Any, reference_data: None) -> None:
+    response = client.get("/m/uz/")
+    assert response.status_code == 301 and response["Location"] == "/uz/"
     assert client.get("/m/fr/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["work/", "cases/", "admin/", "reports/", "catalogue/"])
+def test_staff_pages_are_not_in_portal_only_languages(client: Any, path: str) -> None:
+    response = client.get(f"/uz/{path}")
+    assert response.status_code == 302 and response["Location"] == f"/ru/{path}"
+
+
+def test_a_report_in_uzbek_keeps_its_language(client: Any, reference_data: None) -> None:
+    from qorgan.portal.models import Report
+
+    send(client, language="uz", what="Qoʻshnining uyida hujjatsiz ishchilar qamalgan")
+    assert Report.objects.get().language == "uz"

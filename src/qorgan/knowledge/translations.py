@@ -1,0 +1,250 @@
+"""Catalogue texts in the portal-only languages (uz, ky, tg, …) and their review.
+
+Per-language rows (``Translation``) rather than columns: a new portal language is a line in
+settings.LANGUAGES, its gettext catalogue and its rows (the file ``portal_languages/catalogue.yaml``
+or an imported .po file), with no migration. The staff languages stay columns (the seeds give
+them); ``core.i18n.localized`` reads both. Every accept, correction and import is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgan.core import audit
+from qorgan.core.i18n import portal_only_language_codes
+
+from .models import CatalogueEntry, CatalogueGroup, Translation, TranslationStatus
+
+SHIPPED = Path(__file__).resolve().parent / "portal_languages" / "catalogue.yaml"
+# Which field of which object the portal shows in a portal-only language.
+ENTRY_FIELD = "text"
+GROUP_FIELD = "title"
+
+
+def shipped_rows() -> list[tuple[str, str, str, str, str]]:
+    """(object_type, code, field, language, text) of the shipped translations file."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8")) or {}
+    rows = []
+    for object_type, section in (("entry", "entries"), ("group", "groups")):
+        for code, fields in (data.get(section) or {}).items():
+            for name, texts in fields.items():
+                for language, text in texts.items():
+                    rows.append((object_type, str(code), name, language, str(text).strip()))
+    return rows
+
+
+def load_shipped_translations() -> int:
+    """Create the shipped translations that are missing; update machine ones whose shipped text
+    changed. A reviewed (accepted or corrected) translation is never overwritten."""
+    languages = set(portal_only_language_codes())
+    existing = {(t.object_type, t.code, t.field, t.language): t for t in Translation.objects.all()}
+    changed = 0
+    for object_type, code, name, language, text in shipped_rows():
+        if language not in languages:
+            continue
+        row = existing.get((object_type, code, name, language))
+        if row is None:
+            Translation.objects.create(
+                object_type=object_type, code=code, field=name, language=language, text=text
+            )
+            changed += 1
+        elif row.status == TranslationStatus.MACHINE and row.text != text:
+            row.text = text
+            row.save(update_fields=["text", "updated_at"])
+            changed += 1
+    return changed
+
+
+def _group_key(group: CatalogueGroup) -> str:
+    return f"{group.kind.code}/{group.code}"
+
+
+def attach(objects: Iterable[Any], language: str) -> None:
+    """Give each catalogue entry or group its translations in ``language`` (one query), read by
+    ``localized``; ``obj.review_state`` is "machine", "reviewed" or "missing" (shown in Russian)."""
+    objs = list(objects)
+    if language not in portal_only_language_codes() or not objs:
+        return
+    keys: dict[tuple[str, str], list[Any]] = {}
+    for obj in objs:
+        if isinstance(obj, CatalogueGroup):
+            keys.setdefault(("group", _group_key(obj)), []).append(obj)
+        else:
+            keys.setdefault(("entry", obj.code), []).append(obj)
+    rows = Translation.objects.filter(language=language, code__in={code for _t, code in keys}).only(
+        "object_type", "code", "field", "text", "status"
+    )
+    for obj in objs:
+        obj._translations = {}
+        obj.review_state = "missing"
+    for row in rows:
+        for obj in keys.get((row.object_type, row.code), []):
+            obj._translations[(row.field, language)] = row.text
+            if row.field in (ENTRY_FIELD, GROUP_FIELD):
+                obj.review_state = row.status
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    translation: Translation
+    kk: str
+    ru: str
+
+
+def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> list[ReviewItem]:
+    """The translations of ``language`` in ``status``, each beside the Kazakh and Russian text."""
+    rows = list(Translation.objects.filter(language=language, status=status))
+    entries = {e.code: e for e in CatalogueEntry.objects.filter(code__in=[r.code for r in rows])}
+    groups = {_group_key(g): g for g in CatalogueGroup.objects.select_related("kind")}
+    items = []
+    for row in rows:
+        source = entries.get(row.code) if row.object_type == "entry" else groups.get(row.code)
+        kk = str(getattr(source, f"{row.field}_kk", "")) if source else ""
+        ru = str(getattr(source, f"{row.field}_ru", "")) if source else ""
+        items.append(ReviewItem(row, kk, ru))
+    return items
+
+
+def pending_counts() -> dict[str, int]:
+    return {
+        language: Translation.objects.filter(
+            language=language, status=TranslationStatus.MACHINE
+        ).count()
+        for language in portal_only_language_codes()
+    }
+
+
+@transaction.atomic
+def review(*, user: Any, translation: Translation, text: str | None = None) -> Translation:
+    """Accept a translation as it is (``text`` None or unchanged) or correct it. Audited."""
+    corrected = text is not None and text.strip() != translation.text
+    if text is not None and corrected:
+        if not text.strip():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"text": [_("The translation cannot be empty.")]})
+        translation.text = text.strip()
+    translation.status = TranslationStatus.REVIEWED
+    translation.reviewed_by = user
+    translation.reviewed_at = timezone.now()
+    translation.save()
+    audit.record(
+        actor=user,
+        action="update",
+        object_type="knowledge.Translation",
+        object_id=translation.pk,
+        fields=("text", "status") if corrected else ("status",),
+        detail={
+            "language": translation.language,
+            "code": translation.code,
+            "review": "corrected" if corrected else "accepted",
+        },
+    )
+    return translation
+
+
+# --- .po export and import ------------------------------------------------------------------
+
+
+class PoImportError(ValueError):
+    """The file is not a .po file of this language's catalogue texts."""
+
+
+def _msgctxt(row: Translation) -> str:
+    return f"{row.object_type}:{row.code}:{row.field}"
+
+
+def export_po(language: str) -> str:
+    """The catalogue texts of ``language`` as a .po file: msgid the Russian text, msgctxt the
+    entry, msgstr the translation, flag ``fuzzy`` while awaiting review; the Kazakh in a comment."""
+    import polib
+
+    po = polib.POFile()
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": language,
+        "X-Qorgan-Catalogue": "portal translations",
+    }
+    for item in review_items(language, status=TranslationStatus.MACHINE) + review_items(
+        language, status=TranslationStatus.REVIEWED
+    ):
+        row = item.translation
+        entry = polib.POEntry(
+            msgctxt=_msgctxt(row),
+            msgid=item.ru or row.code,
+            msgstr=row.text,
+            comment=f"kk: {item.kk}" if item.kk else "",
+            flags=["fuzzy"] if row.status == TranslationStatus.MACHINE else [],
+        )
+        po.append(entry)
+    return str(po)
+
+
+@dataclass
+class ImportPlan:
+    language: str
+    changes: list[tuple[Translation, str]] = field(default_factory=list)  # (row, new text)
+    unknown: list[str] = field(default_factory=list)  # msgctxt not in Qorgan
+
+
+def plan_import(language: str, content: str) -> ImportPlan:
+    """What importing ``content`` would change (a dry run). Refuses a malformed file."""
+    import polib
+
+    if language not in portal_only_language_codes():
+        raise PoImportError(_("Unknown language: %(code)s.") % {"code": language})
+    try:
+        po = polib.pofile(content)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise PoImportError(
+            _("The file is not a valid .po file: %(error)s") % {"error": exc}
+        ) from None
+    declared = po.metadata.get("Language", "")
+    if declared and declared != language:
+        raise PoImportError(
+            _("The file is in language %(found)s, not %(expected)s.")
+            % {"found": declared, "expected": language}
+        )
+    rows = {_msgctxt(r): r for r in Translation.objects.filter(language=language)}
+    plan = ImportPlan(language)
+    for entry in po:
+        if not entry.msgctxt:
+            raise PoImportError(
+                _("Line %(line)s: an entry without msgctxt (which catalogue text it translates).")
+                % {"line": entry.linenum}
+            )
+        row = rows.get(entry.msgctxt)
+        if row is None:
+            plan.unknown.append(entry.msgctxt)
+        elif entry.msgstr.strip() and entry.msgstr.strip() != row.text:
+            plan.changes.append((row, entry.msgstr.strip()))
+    return plan
+
+
+@transaction.atomic
+def apply_import(*, user: Any, plan: ImportPlan) -> int:
+    """Apply a planned import: the new texts stay machine-assisted (awaiting review). Audited."""
+    for row, text in plan.changes:
+        row.text = text
+        row.status = TranslationStatus.MACHINE
+        row.save(update_fields=["text", "status", "updated_at"])
+    audit.record(
+        actor=user,
+        action="import",
+        object_type="knowledge.Translation",
+        object_id=plan.language,
+        fields=("text",),
+        detail={"language": plan.language, "changed": len(plan.changes)},
+    )
+    return len(plan.changes)
