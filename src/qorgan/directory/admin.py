@@ -1,10 +1,55 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import Duty, Organisation, Region, SubjectKind
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from qorgan.core import audit
+from qorgan.core.phones import from_stored
+
+from .models import Duty, Organisation, OrganisationSnapshot, Region, SubjectKind
+from .services import edit_organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = (
+            "code",
+            "kind",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "city_kk",
+            "city_ru",
+            "city_en",
+            "region",
+            "serves_regions",
+            "phones",
+            "email",
+            "address",
+            "hours",
+            "is_help_organisation",
+            "group",
+            "triages_reports",
+            "note_kk",
+            "note_ru",
+            "note_en",
+            "active",
+        )
+
+    def clean_phones(self) -> list[dict[str, str]]:
+        """Numbers that were there before keep the way they were written (the seed's text)."""
+        phones: list[dict[str, str]] = self.cleaned_data["phones"]
+        before = {p.tel: p.display for p in from_stored(self.instance.phones or [])}
+        return [{**p, "display": before.get(p["tel"], p["display"])} for p in phones]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = (
         "code",
         "name_kk",
@@ -14,11 +59,48 @@ class OrganisationAdmin(admin.ModelAdmin):
         "is_help_organisation",
         "triages_reports",
         "active",
+        "source",
     )
     list_filter = ("kind", "region", "is_help_organisation", "triages_reports", "active")
     search_fields = ("code", "name_kk", "name_ru", "name_en", "city_kk", "city_ru", "email")
     filter_horizontal = ("serves_regions",)
-    readonly_fields = ("source_document", "source_line", "created_at", "updated_at")
+    readonly_fields = (
+        "source",
+        "edited_by",
+        "edited_on",
+        "source_document",
+        "source_line",
+        "created_at",
+        "updated_at",
+    )
+
+    @admin.display(description=_("source"))
+    def source(self, obj: Organisation) -> str:
+        return str(obj.source_label)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        edit_organisation(
+            obj,
+            actor=request.user,
+            changed=list(form.changed_data) if change else ["created"],
+            editor=getattr(request.user, "organisation", None),
+        )
+
+
+@admin.register(OrganisationSnapshot)
+class OrganisationSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: what the reference files last shipped for each organisation."""
+
+    list_display = ("code", "version", "loaded_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 class DutyInline(admin.TabularInline):
@@ -55,3 +137,14 @@ class RegionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                actor=request.user,
+                action="directory_edit",
+                object_type="directory.Region",
+                object_id=obj.code,
+                fields=form.changed_data,
+            )

@@ -2,18 +2,151 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
 
-from .models import Direction, Duty, Organisation, Region, SubjectKind
+from django.db import transaction
+from django.utils import timezone
+
+from qorgan.core import audit
+from qorgan.core.phones import from_stored
+from qorgan.core.reference_merge import MergeReport, merge_record
+
+from .models import Direction, Duty, Organisation, OrganisationSnapshot, Region, SubjectKind
 from .reference import Directory
+from .reference import Organisation as ShippedOrganisation
+
+# The fields of an organisation that the reference files ship and a person may edit here.
+MERGED_FIELDS = (
+    "kind",
+    "group",
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "city_kk",
+    "city_ru",
+    "city_en",
+    "region",
+    "serves_regions",
+    "phones",
+    "email",
+    "note_kk",
+    "note_ru",
+    "note_en",
+    "source_document",
+    "source_line",
+)
+
+
+def shipped_values(o: ShippedOrganisation) -> dict[str, Any]:
+    """An organisation of the files as the plain values compared by the merge."""
+    return {
+        "kind": o.kind,
+        "group": o.group,
+        "name_kk": o.name.kk,
+        "name_ru": o.name.ru,
+        "name_en": o.name.en,
+        "city_kk": o.city.kk,
+        "city_ru": o.city.ru,
+        "city_en": o.city.en,
+        "region": o.region,
+        "serves_regions": sorted(o.serves_regions),
+        "phones": [{"display": p.display, "tel": p.tel, "kind": p.kind} for p in o.phones],
+        "email": o.email,
+        "note_kk": o.note.kk if o.note else "",
+        "note_ru": o.note.ru if o.note else "",
+        "note_en": o.note.en if o.note else "",
+        "source_document": o.source.document,
+        "source_line": o.source.line,
+    }
+
+
+def local_values(org: Organisation) -> dict[str, Any]:
+    """An organisation in the database as the same plain values."""
+    values: dict[str, Any] = {name: getattr(org, name) for name in MERGED_FIELDS}
+    values["kind"] = org.kind.code
+    values["region"] = org.region.code
+    values["serves_regions"] = sorted(r.code for r in org.serves_regions.all())
+    values["phones"] = [p.as_dict() for p in from_stored(org.phones)]
+    return values
+
+
+def _merge_organisation(
+    o: ShippedOrganisation,
+    *,
+    kinds: dict[str, SubjectKind],
+    regions: dict[str, Region],
+    version: str,
+    report: MergeReport,
+) -> None:
+    now = shipped_values(o)
+    org = Organisation.objects.filter(code=o.code).select_related("kind", "region").first()
+    snapshot = OrganisationSnapshot.objects.filter(code=o.code).first()
+    record = f"organisation {o.code}"
+    if org is None:
+        merged = now
+        report.added.append(record)
+    else:
+        local = local_values(org)
+        # Without a snapshot (data loaded before snapshots were kept) nothing is known to have
+        # been shipped differently: a value that differs is treated as a local edit and kept.
+        before = snapshot.values if snapshot else now
+        applied_before = len(report.applied)
+        merged = merge_record(record, before, now, local, report)
+        changed = [name for _, name in report.applied[applied_before:]]
+        if changed:
+            audit.record(
+                actor=None,
+                action="directory_load_update",
+                object_type="directory.Organisation",
+                object_id=o.code,
+                fields=changed,
+                detail={"version": version},
+            )
+    fields = {name: merged[name] for name in MERGED_FIELDS if name != "serves_regions"}
+    fields["kind"] = kinds[merged["kind"]]
+    fields["region"] = regions.get(merged["region"]) or regions[o.region]
+    fields["is_help_organisation"] = True
+    if org is None:
+        org = Organisation.objects.create(code=o.code, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(org, name, value)
+        org.save()
+    org.serves_regions.set([regions[c] for c in merged["serves_regions"] if c in regions])
+    OrganisationSnapshot.objects.update_or_create(
+        code=o.code, defaults={"version": version, "values": now}
+    )
 
 
 @transaction.atomic
-def load_directory_into_db(*, directory: Directory) -> dict[str, int]:
+def edit_organisation(
+    org: Organisation, *, actor: Any, changed: list[str], editor: Organisation | None
+) -> None:
+    """Save a person's edit of an organisation: marked local (who, when) and audited."""
+    if changed:
+        org.edited_by = editor
+        org.edited_on = timezone.localdate()
+    org.save()
+    audit.record(
+        actor=actor,
+        action="directory_edit",
+        object_type="directory.Organisation",
+        object_id=org.code,
+        fields=changed,
+    )
+
+
+@transaction.atomic
+def load_directory_into_db(
+    *, directory: Directory, version: str = "", report: MergeReport | None = None
+) -> dict[str, int]:
     """Update the directory tables from the files by code; never duplicate.
 
-    Organisations from the files are updated by code; organisations added by staff (no
-    source line) are left as they are.
+    Directions, subject kinds, duties and regions are the SOP's and are replaced. Organisations
+    from the files are merged three ways (the values the previous version shipped, kept in
+    ``OrganisationSnapshot``; the values shipped now; the values in the database): what changed
+    only upstream is applied, a local edit is kept, a field changed on both sides differently is
+    kept local and reported in ``report``. Organisations added by staff are left as they are.
     """
     directions = {}
     for d in directory.directions:
@@ -81,30 +214,9 @@ def load_directory_into_db(*, directory: Directory) -> dict[str, int]:
                 "position": r.position,
             },
         )
+    report = report if report is not None else MergeReport()
     for o in directory.organisations:
-        organisation, _ = Organisation.objects.update_or_create(
-            code=o.code,
-            defaults={
-                "kind": kinds[o.kind],
-                "group": o.group,
-                "name_kk": o.name.kk,
-                "name_ru": o.name.ru,
-                "name_en": o.name.en,
-                "city_kk": o.city.kk,
-                "city_ru": o.city.ru,
-                "city_en": o.city.en,
-                "region": regions[o.region],
-                "phones": [{"display": p.display, "tel": p.tel, "kind": p.kind} for p in o.phones],
-                "email": o.email,
-                "is_help_organisation": True,
-                "note_kk": o.note.kk if o.note else "",
-                "note_ru": o.note.ru if o.note else "",
-                "note_en": o.note.en if o.note else "",
-                "source_document": o.source.document,
-                "source_line": o.source.line,
-            },
-        )
-        organisation.serves_regions.set([regions[code] for code in o.serves_regions])
+        _merge_organisation(o, kinds=kinds, regions=regions, version=version, report=report)
     return {
         "directions": len(directions),
         "subject_kinds": len(kinds),
