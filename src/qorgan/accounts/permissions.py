@@ -57,8 +57,8 @@ def allowed(rule: str, user: Any, obj: Any = None) -> bool:
 
 
 # --- Cases and referrals ------------------------------------------------------------------
-# A case belongs to the organisation that opened it. An organisation that accepted a referral
-# of the case sees it too (and keeps seeing it once the referral is completed).
+# The rules live in ``qorgan.cases.permissions`` (lead and participating organisations); they
+# are registered from there, and re-exported here for the callers that import them from here.
 
 MANAGER_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
 
@@ -78,45 +78,6 @@ def is_administrator(user: Any) -> bool:
     return getattr(user, "role", None) == Role.ADMINISTRATOR
 
 
-@rules.predicate
-def owns_case(user: Any, case: Any) -> bool:
-    return case is not None and case.organisation_id == user.organisation_id
-
-
-@rules.predicate
-def received_case(user: Any, case: Any) -> bool:
-    from qorgan.cases.models import Referral, ReferralStatus
-
-    return (
-        case is not None
-        and Referral.objects.filter(
-            case_id=case.pk,
-            to_organisation_id=user.organisation_id,
-            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED],
-        ).exists()
-    )
-
-
-@rules.predicate
-def sent_referral(user: Any, referral: Any) -> bool:
-    return referral is not None and referral.from_organisation_id == user.organisation_id
-
-
-@rules.predicate
-def receives_referral(user: Any, referral: Any) -> bool:
-    return referral is not None and referral.to_organisation_id == user.organisation_id
-
-
-rules.add_rule("case.view", can_handle_persons & (owns_case | received_case))
-rules.add_rule("case.edit", can_handle_persons & owns_case)
-rules.add_rule("case.record_service", can_handle_persons & (owns_case | received_case))
-rules.add_rule("referral.send", can_handle_persons & owns_case)
-rules.add_rule("referral.override_consent", can_handle_persons & is_supervisor & owns_case)
-rules.add_rule("referral.view", can_handle_persons & (sent_referral | receives_referral))
-rules.add_rule("referral.respond", can_handle_persons & is_manager & receives_referral)
-rules.add_rule("referral.complete", can_handle_persons & is_manager & receives_referral)
-rules.add_rule("referral.withdraw", can_handle_persons & sent_referral)
-rules.add_rule("referral.see_overdue", can_handle_persons & is_supervisor)
 rules.add_rule("audit.view", is_active_user & is_administrator)
 
 
@@ -209,3 +170,46 @@ rules.add_rule(
     "hotline.stats",
     is_active_user & (is_coordinator | is_supervisor | is_administrator | operates_a_hotline),
 )
+
+
+# Registered last: the case rules use the predicates above (a cycle otherwise).
+from qorgan.cases.permissions import (  # noqa: E402
+    leads_case,
+    owns_case,
+    participates_in_case,
+    received_case,
+    receives_referral,
+    sent_referral,
+)
+
+__all__ = [
+    "allowed",
+    "leads_case",
+    "owns_case",
+    "participates_in_case",
+    "received_case",
+    "receives_referral",
+    "sent_referral",
+]
+
+
+# --- Reference data: catalogue edits and translation review (issue 15) -------------------------
+
+
+@rules.predicate
+def edits_reference_data(user: Any) -> bool:
+    """Administrators, and directory editors where that role exists (accounts.roles)."""
+    return getattr(user, "role", None) in {Role.ADMINISTRATOR, "directory_editor"}
+
+
+@rules.predicate
+def reviews_translations(user: Any) -> bool:
+    """The permission ``knowledge.review_translation``, given to a user or a group in the admin
+    (native speakers who review the portal's uz/ky/tg texts), or an administrator."""
+    return getattr(user, "role", None) == Role.ADMINISTRATOR or bool(
+        getattr(user, "is_authenticated", False) and user.has_perm("knowledge.review_translation")
+    )
+
+
+rules.add_rule("catalogue.edit", is_active_user & edits_reference_data)
+rules.add_rule("translation.review", is_active_user & reviews_translations)

@@ -12,6 +12,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 
 from .models import PERSON_DATA_FIELDS, Case, Referral, ReferralStatus
+from .permissions import participating_case_ids
 
 VISIBLE_REFERRAL_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
 
@@ -29,13 +30,8 @@ def cases_for(user: User) -> QuerySet[Case]:
     that do not work with persons."""
     if not allowed("screening.create", user):  # the roles that work with persons' data
         return Case.objects.none()
-    received = list(
-        Referral.objects.filter(
-            to_organisation_id=user.organisation_id, status__in=VISIBLE_REFERRAL_STATUSES
-        )
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
+    # Participants: accepted referrals the person's consent still covers, former leads.
+    received = list(participating_case_ids(user.organisation_id))
     scope = Q(organisation_id=user.organisation_id)
     if received:
         scope |= Q(pk__in=received)

@@ -356,10 +356,11 @@ def change_status(
     identification_body: str = "",
     information_card_issued_on: date | None = None,
     closure_reason: str = "",
+    approval: Any = None,
 ) -> Case:
-    _require(
-        "case.edit", user, case, _("only the organisation that opened the case changes its status")
-    )
+    from . import approvals, participation
+
+    _require("case.work", user, case, _("only an organisation working the case changes its status"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     given = {
         "identification_date": identification_date,
@@ -371,6 +372,11 @@ def change_status(
         workflow.check(case.status, target, user.role, given)
     except workflow.TransitionError as exc:
         raise ValidationError({"status": [_transition_message(exc)]}) from None
+    # The organisation's part (lead or participant), the supervisor's approval, what is open.
+    participation.check_move(user, case, target)
+    approvals.check_direct_move(user, target)
+    if target == workflow.CLOSED:
+        approvals.check_closable(case)
     _bump_version(case, expected_version)
     previous = case.status
     case.status = target
@@ -402,6 +408,14 @@ def change_status(
         object_id=case.pk,
         detail={"from": previous, "to": target},
     )
+    if approvals.needs_approval(target) and approval is None:
+        audit.record(  # the supervisor's own decision is its approval
+            actor=user,
+            action="approval_approve",
+            object_type="cases.Case",
+            object_id=case.pk,
+            detail={"to": target, "direct": True},
+        )
     return case
 
 
@@ -536,23 +550,10 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> ConsentRecord:
-    _require(
-        "case.edit",
-        user,
-        consent.case,
-        _("only the organisation that opened the case records consent"),
-    )
-    if consent.withdrawn_on:
-        raise ValidationError({"withdrawn_on": [_("this consent was already withdrawn")]})
-    consent.withdrawn_on = withdrawn_on
-    consent.save(update_fields=["withdrawn_on"])
-    audit.record(
-        actor=user,
-        action="consent_withdraw",
-        object_type="cases.ConsentRecord",
-        object_id=consent.pk,
-    )
-    return consent
+    """See ``consent.withdraw``: pending referrals withdrawn, access under it ended."""
+    from .consent import withdraw
+
+    return withdraw(user=user, consent=consent, withdrawn_on=withdrawn_on).consent
 
 
 # --- Referrals ----------------------------------------------------------------------------
@@ -794,7 +795,7 @@ def record_notification(
 def record_rights_explained(
     *, user: User, case: Case, rights: Iterable[str], explained_on: date, language: str
 ) -> RightsExplanation:
-    _require("case.edit", user, case, _("only the organisation that opened the case records this"))
+    _require("case.work", user, case, _("only an organisation working the case records this"))
     from qorgan.knowledge.catalogue import default_catalogue
 
     catalogue = default_catalogue()

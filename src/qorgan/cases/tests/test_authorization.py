@@ -139,7 +139,7 @@ def case_endpoints(
             f"{base}/transitions/",
             {"version": version, "status": "refused_help"},
             200,
-            edits,
+            sees,  # a participant makes the moves of its own work (participation.may_move)
             sees,
         ),
         (

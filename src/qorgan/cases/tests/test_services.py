@@ -241,7 +241,7 @@ def test_same_iin_matches_and_different_birth_date_does_not(people: dict[str, An
 
 def test_status_change_is_recorded_with_its_decision(people: dict[str, Any], case: Any) -> None:
     case = services.change_status(
-        user=people["manager"],
+        user=people["supervisor"],
         case=case,
         expected_version=case.version,
         target="identified",
@@ -253,7 +253,7 @@ def test_status_change_is_recorded_with_its_decision(people: dict[str, Any], cas
     assert (change.from_status, change.to_status, change.changed_by) == (
         "detected",
         "identified",
-        people["manager"],
+        people["supervisor"],
     )
 
 
