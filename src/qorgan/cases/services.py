@@ -26,7 +26,7 @@ from qorgan.core.crypto import blind_index
 from qorgan.core.i18n import one_of
 from qorgan.directory.models import Organisation, Region
 
-from . import identity, workflow
+from . import duplicates, identity, workflow
 from .models import (
     Attachment,
     Case,
@@ -270,7 +270,14 @@ def person_indexes(person: Person) -> dict[str, str]:
 
 
 @transaction.atomic
-def update_person(*, user: User, case: Case, expected_version: int, data: dict[str, Any]) -> Case:
+def update_person(
+    *,
+    user: User,
+    case: Case,
+    expected_version: int,
+    data: dict[str, Any],
+    check_duplicates: bool = True,
+) -> Case:
     """Record or correct the person's data (encrypted), refresh the blind indexes."""
     _require(
         "case.edit",
@@ -297,51 +304,18 @@ def update_person(*, user: User, case: Case, expected_version: int, data: dict[s
         actor=user, action="update", object_type="cases.Person", object_id=person.pk, fields=cleaned
     )
     case.person = person
+    # The duplicate check runs by itself on every edit (issue 13 §3): the caller tells the user.
+    # An import checks its persons itself (``imports``), outside the user's hourly limit.
+    if check_duplicates:
+        case.duplicate_check = duplicates.check_person(user=user, case=case)  # type: ignore[attr-defined]
     return case
 
 
-@dataclass(frozen=True)
-class PossibleMatch:
-    """Another organisation may already have a case about this person: whom to contact."""
-
-    organisation: Organisation
-    by: tuple[str, ...]  # "iin", "passport", "name_dob"
-
-
-def possible_matches(*, user: User, case: Case) -> list[PossibleMatch]:
-    """Organisations holding a case about the same person (same IIN, passport, or name and date
-    of birth in any script) that the user cannot see. Only who to contact, never their data."""
+def possible_matches(*, user: User, case: Case) -> list[duplicates.Match]:
+    """The case's possible matches at other organisations: that one exists and by what; which
+    organisation holds it only once that organisation's supervisor agreed (``duplicates``)."""
     _require("case.view", user, case, _("you cannot see this case"))
-    person = case.person
-    found: dict[int, set[str]] = {}
-    for field, label in (
-        ("iin_index", "iin"),
-        ("passport_index", "passport"),
-        ("name_dob_index", "name_dob"),
-    ):
-        value = getattr(person, field)
-        if not value:
-            continue
-        others = (
-            Case.objects.filter(**{f"person__{field}": value})
-            .exclude(pk=case.pk)
-            .exclude(organisation_id=user.organisation_id)
-            .values_list("organisation_id", flat=True)
-        )
-        for organisation_id in others:
-            found.setdefault(organisation_id, set()).add(label)
-    organisations = Organisation.objects.in_bulk(list(found))
-    audit.record(
-        actor=user,
-        action="match_lookup",
-        object_type="cases.Case",
-        object_id=case.pk,
-        detail={"organisations": sorted(o.code for o in organisations.values())},
-    )
-    return [
-        PossibleMatch(organisation=organisations[pk], by=tuple(sorted(found[pk])))
-        for pk in sorted(found, key=lambda pk: organisations[pk].code)
-    ]
+    return duplicates.matches_for(user=user, case=case)
 
 
 @transaction.atomic

@@ -232,6 +232,7 @@ class Translation(models.Model):
         ]
         verbose_name = _("translation")
         verbose_name_plural = _("translations")
+        permissions = [("review_translation", _("Can review the portal's translations"))]
 
     def __str__(self) -> str:
         return f"{self.language} {self.object_type} {self.code}.{self.field}"

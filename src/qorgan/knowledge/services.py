@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qorgan.core.i18n import localized_columns
 from qorgan.core.reference_merge import MergeReport, merge_record
@@ -16,6 +17,7 @@ from .models import (
     CatalogueGroup,
     CatalogueKind,
     CatalogueVersion,
+    EntryRevision,
     editable_values,
 )
 
@@ -26,18 +28,25 @@ def shipped_values(entry: Entry) -> dict[str, Any]:
     return {
         **localized_columns("text", entry.text),
         **localized_columns("short", entry.short),
-        "phones": [str(phone)] if phone else [],
+        "phones": [str(phone)] if phone else [],  # the numbers to dial (tel), as the merge compares
     }
+
+
+def _phone_dicts(value: Any) -> list[dict[str, str]]:
+    """Numbers as ``{"display", "tel", "kind"}`` (core.phones); what cannot be dialled is dropped."""
+    from qorgan.core.phones import from_stored
+
+    return [p.as_dict() for p in from_stored(list(value or []))]
 
 
 def apply_values(row: CatalogueEntry, values: dict[str, Any]) -> None:
     """Set an entry's editable values; the first phone is also ``extra["phone"]``."""
     for name, value in values.items():
         if name == "phones":
-            phones = [str(p) for p in value]
+            phones = _phone_dicts(value)
             row.extra = {**row.extra, "phones": phones}
             if phones:
-                row.extra["phone"] = phones[0]
+                row.extra["phone"] = phones[0]["tel"]
             else:
                 row.extra.pop("phone", None)
         else:
@@ -130,7 +139,7 @@ def load_catalogue_into_db(
         phones = row.extra.get("phones")
         row.extra = {**dict(entry.extra), **({"phones": phones} if phones else {})}
         if phones:
-            row.extra["phone"] = phones[0]
+            row.extra["phone"] = phones[0]["tel"]
         row.kind = kinds[entry.kind]
         row.group = groups[(entry.kind, entry.group)]
         row.source_document = entry.source.document
@@ -162,3 +171,90 @@ def load_catalogue_into_db(
         merge=report,
         dry_run=dry_run,
     )
+
+
+# --- Local edits (admin, directory editors) ---------------------------------------------------
+
+
+def _revision_values(entry: CatalogueEntry) -> dict[str, Any]:
+    return editable_values(entry)
+
+
+@transaction.atomic
+def edit_entry(
+    *, user: Any, entry: CatalogueEntry, values: dict[str, Any], reason: str
+) -> EntryRevision | None:
+    """Change an entry's editable values (texts, short labels, a hotline's phones) as a new
+    version with who, when and why. The shipped (verbatim seed) values stay in
+    ``entry.shipped``; the next load keeps this edit (three-way merge). Audited."""
+    from django.core.exceptions import ValidationError
+
+    from qorgan.core import audit
+
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the text is changed.")]})
+    before = editable_values(entry)
+    apply_values(entry, values)
+    after = editable_values(entry)
+    changed = sorted(name for name in after if after[name] != before[name])
+    if not changed:
+        return None
+    entry.save()
+    number = (entry.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    revision = EntryRevision.objects.create(
+        entry=entry, number=number, values=after, reason=reason.strip(), author=user
+    )
+    audit.record(
+        actor=user,
+        action="update",
+        object_type="knowledge.CatalogueEntry",
+        object_id=entry.pk,
+        fields=changed,
+        detail={"code": entry.code, "version": number},
+    )
+    return revision
+
+
+@transaction.atomic
+def add_local_hotline(
+    *,
+    user: Any,
+    code: str,
+    texts: dict[str, str],
+    phones: list[Any],
+    organisation: Any,
+    reason: str,
+) -> CatalogueEntry:
+    """A hotline entered in Qorgan (not in a seed): its source is "local: entered by
+    <organisation> on <date>". Kept by every later load. Audited."""
+    from django.utils import timezone
+
+    from qorgan.core import audit
+
+    kind = CatalogueKind.objects.get(code="hotline")
+    group = kind.groups.order_by("position").first()
+    live = CatalogueVersion.objects.filter(is_live=True).first()
+    entry = CatalogueEntry(
+        code=code,
+        kind=kind,
+        group=group,
+        local_organisation=organisation,
+        local_entered_on=timezone.localdate(),
+        version=live,
+        position=1000,
+    )
+    apply_values(entry, {**{f"text_{c}": t for c, t in texts.items()}, "phones": phones})
+    entry.full_clean(exclude=["version", "group", "kind"])
+    entry.save()
+    EntryRevision.objects.create(
+        entry=entry, number=1, values=editable_values(entry), reason=reason.strip(), author=user
+    )
+    audit.record(
+        actor=user,
+        action="create",
+        object_type="knowledge.CatalogueEntry",
+        object_id=entry.pk,
+        fields=sorted(editable_values(entry)),
+        detail={"code": entry.code, "local": True},
+    )
+    return entry

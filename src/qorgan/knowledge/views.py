@@ -34,9 +34,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
     entry = get_object_or_404(CatalogueEntry.objects.select_related("kind", "group"), code=code)
-    lines = _document_lines(entry.source_document)
-    start = max(entry.source_line - 3, 1)
-    excerpt = [(n, lines[n - 1]) for n in range(start, min(entry.source_line + 3, len(lines)) + 1)]
+    excerpt: list[tuple[int, str]] = []
+    if entry.source_document and entry.source_line:  # a local hotline has no seed line
+        lines = _document_lines(entry.source_document)
+        start = max(entry.source_line - 3, 1)
+        end = min(entry.source_line + 3, len(lines))
+        excerpt = [(n, lines[n - 1]) for n in range(start, end + 1)]
     return render(
         request,
         "knowledge/entry_detail.html",
@@ -64,3 +67,86 @@ def _document_lines(document: str) -> list[str]:
     if document not in DOCUMENT_LANGUAGE:
         raise Http404("unknown document")
     return (SOURCES_DIR / document).read_text(encoding="utf-8").split("\n")
+
+
+# --- Translation review (portal-only languages) -------------------------------------------------
+
+
+def _reviewer(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from qorgan.accounts.permissions import allowed
+
+    if not allowed("translation.review", request.user):
+        raise PermissionDenied
+
+
+def translations(request: HttpRequest) -> HttpResponse:
+    """Per portal-only language: the texts awaiting review beside the Kazakh and Russian; accept
+    or correct each (audited); export the language as .po, import one (dry run, then apply)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from qorgan.core.i18n import portal_only_language_codes
+
+    from . import translations as service
+    from .models import Translation
+
+    _reviewer(request)
+    languages = portal_only_language_codes()
+    language = request.GET.get("lang") or request.POST.get("lang") or languages[0]
+    if language not in languages:
+        raise Http404
+    context: dict[str, object] = {"languages": languages, "language": language}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "review":
+            row = get_object_or_404(Translation, pk=request.POST.get("id"), language=language)
+            try:
+                service.review(user=request.user, translation=row, text=request.POST.get("text"))
+                messages.success(request, _("The translation was reviewed."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(f"{request.path}?lang={language}")
+        if action in ("import_check", "import_apply"):
+            upload = request.FILES.get("po")
+            content = request.POST.get("content", "")
+            if upload is not None:
+                content = upload.read(2_000_000).decode("utf-8", errors="replace")
+            try:
+                plan = service.plan_import(language, content)
+            except service.PoImportError as exc:
+                messages.error(request, str(exc))
+                return redirect(f"{request.path}?lang={language}")
+            if action == "import_apply":
+                count = service.apply_import(user=request.user, plan=plan)
+                messages.success(
+                    request, _("%(count)s translations were changed.") % {"count": count}
+                )
+                return redirect(f"{request.path}?lang={language}")
+            context.update({"plan": plan, "content": content})
+    context["items"] = service.review_items(language)
+    context["pending"] = service.pending_counts()
+    return render(request, "knowledge/translations.html", context)
+
+
+def translations_po(request: HttpRequest, language: str) -> HttpResponse:
+    from qorgan.core import audit
+    from qorgan.core.i18n import portal_only_language_codes
+
+    from . import translations as service
+
+    _reviewer(request)
+    if language not in portal_only_language_codes():
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action="export",
+        object_type="knowledge.Translation",
+        object_id=language,
+    )
+    response = HttpResponse(service.export_po(language), content_type="text/x-gettext-translation")
+    response["Content-Disposition"] = f'attachment; filename="qorgan-catalogue-{language}.po"'
+    return response
