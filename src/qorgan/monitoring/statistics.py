@@ -132,21 +132,34 @@ AGE_GROUPS = ("0-13", "14-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
 
 def published_period(period: Period, today: date | None = None) -> Period:
-    """The publication grid: whole calendar months, up to the last month that has ended.
-    Any asked period is widened to whole months and cut at the end of last month, so that
-    two periods differing by days give the same figures and a case recorded today is not
-    published before its month ends (issue 14 §2). A period entirely in the current month
-    gives an empty period (start after end)."""
+    """The publication grid (issue 14 §2): a calendar month, a calendar quarter or whole
+    calendar years, cut at the end of the last month that has ended.
+
+    The asked period is widened to the smallest of these that holds it (two days of one
+    month → the month; February to March → the first quarter; anything longer → its whole
+    years), so that periods differing by days, or by a month, give the same tables, and
+    overlapping tables are few (month ⊂ quarter ⊂ year) instead of one per pair of dates.
+    A case recorded this month is published when the month ends. A period entirely in the
+    current month gives an empty period (start after end)."""
     today = today or timezone.localdate()
-    start = date(period.start.year, period.start.month, 1)
-    following = (
-        date(period.end.year + 1, 1, 1)
-        if period.end.month == 12
-        else date(period.end.year, period.end.month + 1, 1)
-    )
-    end = following - timedelta(days=1)
+    first, last = period.start, period.end
+    if (first.year, first.month) == (last.year, last.month):
+        start = date(first.year, first.month, 1)
+        end = _month_end(first.year, first.month)
+    elif first.year == last.year and (first.month - 1) // 3 == (last.month - 1) // 3:
+        quarter_start = 3 * ((first.month - 1) // 3) + 1
+        start = date(first.year, quarter_start, 1)
+        end = _month_end(first.year, quarter_start + 2)
+    else:
+        start = date(first.year, 1, 1)
+        end = date(last.year, 12, 31)
     last_published = date(today.year, today.month, 1) - timedelta(days=1)
     return Period(start, min(end, last_published))
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _cells(
@@ -189,18 +202,25 @@ def _persons(
     sums: dict[str, list[int]],
     keys: Iterable[str],
     threshold: int,
+    table_key: int,
     additive: bool = True,
 ) -> Breakdown:
     """A breakdown of persons: every cell and the total perturbed by their cell keys;
     complementary suppression where the cells add up to the published number of cases
-    (``additive``; not for forms, several per case, nor identification outcomes)."""
+    (``additive``; not for forms, several per case, nor identification outcomes).
+
+    A cell's key is its persons' key plus the key of everybody in the table
+    (``table_key``): adding one person to a table changes the noise of every cell, not
+    only of that person's cells, so that comparing two tables does not point at them."""
     counts = {key: sums.get(key, [0, 0])[0] for key in keys}
-    keysums = {key: sums.get(key, [0, 0])[1] for key in keys}
+    keysums = {key: sums.get(key, [0, 0])[1] + table_key for key in keys}
     return Breakdown(
         name=name,
         cells=suppress(counts, threshold, keysums, complementary=additive),
         total=suppress_total(
-            sum(v[0] for v in sums.values()), threshold, sum(v[1] for v in sums.values())
+            sum(v[0] for v in sums.values()),
+            threshold,
+            sum(v[1] for v in sums.values()) + table_key,
         ),
         threshold=threshold,
     )
@@ -229,42 +249,48 @@ def national_statistics(
     def dimension(name: str) -> dict[str, list[int]]:
         return {c: v for (d, c), v in by_category.items() if d == name}
 
+    total = by_category.get(("total", ""), [0, 0])
+    table = total[1]  # the key of everybody in the table (see _persons)
     region_keys = [region] if region else [r.code for r in regions] + ["unknown"]
-    result["region"] = _persons("region", by_region, region_keys, threshold)
+    result["region"] = _persons("region", by_region, region_keys, threshold, table)
     months = [label for label, _lo, _hi in _months(period)] if period.start <= period.end else []
-    result["trend"] = _persons("trend", by_month, months, threshold)
+    result["trend"] = _persons("trend", by_month, months, threshold, table)
     result["exploitation_form"] = _persons(
         "exploitation_form",
         dimension("exploitation_form"),
         EXPLOITATION_FORMS,
         threshold,
+        table,
         additive=False,
     )
-    result["sex"] = _persons("sex", dimension("sex"), SEXES, threshold)
-    result["age_group"] = _persons("age_group", dimension("age_group"), AGE_GROUPS, threshold)
+    result["sex"] = _persons("sex", dimension("sex"), SEXES, threshold, table)
+    result["age_group"] = _persons(
+        "age_group", dimension("age_group"), AGE_GROUPS, threshold, table
+    )
     citizenship: dict[str, list[int]] = {}
     for code, (n, keysum) in dimension("citizenship").items():
         group = code if code in CITIZENSHIPS else "other"
         entry = citizenship.setdefault(group, [0, 0])
         entry[0] += n
         entry[1] += keysum
-    result["citizenship"] = _persons("citizenship", citizenship, CITIZENSHIPS, threshold)
+    result["citizenship"] = _persons("citizenship", citizenship, CITIZENSHIPS, threshold, table)
     result["detection_source"] = _persons(
         "detection_source",
         dimension("detection_source"),
         (*SUBJECT_KIND_CODES, "anonymous_report"),
         threshold,
+        table,
     )
-    result["status"] = _persons("status", dimension("status"), CaseStatus.values, threshold)
+    result["status"] = _persons("status", dimension("status"), CaseStatus.values, threshold, table)
     result["identification"] = _persons(
         "identification",
         dimension("identification"),
         ("identified", "not_identified"),
         threshold,
+        table,
         additive=False,
     )
-    total = by_category.get(("total", ""), [0, 0])
-    result["total_cases"] = suppress_total(total[0], threshold, total[1])
+    result["total_cases"] = suppress_total(total[0], threshold, total[1] + table)
     result["region_objects"] = regions
 
     start, end = period.bounds()

@@ -110,12 +110,13 @@ def test_rollup_equals_a_direct_count_through_every_kind_of_change(make_user: An
         )
     assert rolled_up() == direct_count()
 
-    # Status moves, identification outcomes among them.
+    # Status moves, identification outcomes among them (a supervisor's own decisions).
+    supervisor = make_user(username="s", role=Role.SUPERVISOR, organisation="ORG01")
     for case in rng.sample(made, 20):
         current = Case.objects.get(pk=case.pk)
         target = rng.choice(["identified", "not_identified", "refused_help"])
         cases.change_status(
-            user=worker,
+            user=supervisor,
             case=current,
             expected_version=current.version,
             target=target,
@@ -129,7 +130,6 @@ def test_rollup_equals_a_direct_count_through_every_kind_of_change(make_user: An
     closable = list(
         Case.objects.filter(status__in=[CaseStatus.NOT_IDENTIFIED, CaseStatus.REFUSED_HELP])
     )
-    supervisor = make_user(username="s", role=Role.SUPERVISOR, organisation="ORG01")
     for case in closable[:5]:
         cases.update_person(
             user=worker, case=case, expected_version=case.version, data={"surname": "Testova"}

@@ -72,7 +72,7 @@ def backdate(made: list[Case], day: date) -> None:
 
 
 def shown(breakdown: Any) -> dict[str, Any]:
-    """The published cells: numbers (perturbed by at most ±2), "<5" or "hidden"."""
+    """The published cells: numbers (perturbed by at most ±3), "<5" or "hidden"."""
     return {
         key: cell.value if cell.value is not None else cell.reason
         for key, cell in breakdown.cells.items()
@@ -81,18 +81,18 @@ def shown(breakdown: Any) -> dict[str, Any]:
 
 
 def near(published: dict[str, Any], expected: dict[str, Any]) -> bool:
-    """Each number within the perturbation (±2) of the true count; withheld cells exactly."""
+    """Each number within the perturbation (±3) of the true count; withheld cells exactly."""
     if published.keys() != expected.keys():
         return False
     return all(
-        (isinstance(e, int) and isinstance(p, int) and abs(p - e) <= 2) or p == e
+        (isinstance(e, int) and isinstance(p, int) and abs(p - e) <= 3) or p == e
         for p, e in ((published[k], expected[k]) for k in expected)
     )
 
 
 def test_every_breakdown_by_hand(fixture: dict[str, Any]) -> None:
     stats = national_statistics(PERIOD, threshold=5)
-    assert abs(stats["total_cases"].value - 19) <= 2
+    assert abs(stats["total_cases"].value - 19) <= 3
     assert near(
         shown(stats["region"]), {"KZ-75": 8, "KZ-71": 6, "KZ-79": "small", "KZ-10": "small"}
     )
@@ -108,12 +108,12 @@ def test_every_breakdown_by_hand(fixture: dict[str, Any]) -> None:
     assert near(shown(stats["detection_source"]), {"ngo": 19})
     assert near(shown(stats["status"]), {"detected": 19})
     assert list(stats["trend"].cells)[-1] == f"{LAST_MONTH:%Y-%m}"
-    assert abs(list(stats["trend"].cells.values())[-1].value - 19) <= 2
+    assert abs(list(stats["trend"].cells.values())[-1].value - 19) <= 3
 
 
 def test_a_region_filter(fixture: dict[str, Any]) -> None:
     stats = national_statistics(PERIOD, region="KZ-75", threshold=5)
-    assert abs(stats["total_cases"].value - 8) <= 2
+    assert abs(stats["total_cases"].value - 8) <= 3
     # The region's rows only.
     assert list(stats["region"].cells) == ["KZ-75"]
     # 2 men and 0 "not known" withheld: two small cells, nothing to work out from the total.
@@ -177,7 +177,7 @@ def test_referrals_identification_and_time_to_acceptance(
             consent=consent,
         )
         cases.respond_to_referral(user=receiver, referral=referral, accept=True)
-    manager = make_user(username="m", role=Role.CASE_MANAGER, organisation="ORG01")
+    manager = make_user(username="m", role=Role.SUPERVISOR, organisation="ORG01")
     for case in fixture["cases"][:5]:
         cases.change_status(
             user=manager,
@@ -197,7 +197,7 @@ def test_referrals_identification_and_time_to_acceptance(
         "made": 6,
         "accepted": 6,
     }
-    assert stats["identification"].cells["identified"].value in (5, 6, 7)
+    assert stats["identification"].cells["identified"].value in (5, 6, 7, 8)
     assert stats["identification"].cells["not_identified"].reason == "small"
     assert stats["time_to_acceptance_hours"] is not None and stats["time_to_acceptance_hours"] >= 0
 
