@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from qorgan.accounts.roles import Role
 from qorgan.cases import api as cases_api
+from qorgan.cases import incident_api
 from qorgan.core.api_schema import errors
 from qorgan.hotline import api as hotline_api
 from qorgan.screening import api as screening_api
@@ -89,6 +90,26 @@ urlpatterns = [
     path("cases/<str:case_id>/matches/", api(cases_api.CaseMatchesView), name="case-matches"),
     path("cases/<str:case_id>/consents/", api(cases_api.CaseConsentView), name="case-consents"),
     path("cases/<str:case_id>/referrals/", api(cases_api.CaseReferralView), name="case-referrals"),
+    path("cases/<str:case_id>/links/", api(incident_api.PersonLinkView), name="case-links"),
+    path("incidents/", api(incident_api.IncidentListView), name="incident-list"),
+    path(
+        "incidents/<str:incident_id>/", api(incident_api.IncidentDetailView), name="incident-detail"
+    ),
+    path(
+        "incidents/<str:incident_id>/persons/",
+        api(incident_api.IncidentPersonView),
+        name="incident-persons",
+    ),
+    path(
+        "duplicates/requests/",
+        api(incident_api.DuplicateRequestListView),
+        name="duplicate-requests",
+    ),
+    path(
+        "duplicates/<str:alert_id>/<str:action>/",
+        api(incident_api.DuplicateActionView),
+        name="duplicate-action",
+    ),
     path("referrals/", api(cases_api.ReferralListView), name="referral-list"),
     path(
         "referrals/<str:referral_id>/<str:action>/",

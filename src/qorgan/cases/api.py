@@ -334,12 +334,17 @@ class CaseMatchesView(APIView):
             {
                 "results": [
                     {
+                        "id": str(m.alert.pk),
+                        "status": m.alert.status,
                         "message": "this person may already have a case at another organisation",
-                        "organisation": m.organisation.code,
-                        "name": m.organisation.name_kk,
-                        "phones": [p["display"] for p in m.organisation.phones],
-                        "email": m.organisation.email,
                         "matched_by": list(m.by),
+                        "organisation": m.organisation.code if m.organisation else None,
+                        "name": m.organisation.name_kk if m.organisation else None,
+                        "phones": [p["display"] for p in m.organisation.phones]
+                        if m.organisation
+                        else [],
+                        "email": m.organisation.email if m.organisation else None,
+                        "other_reference": m.other_reference or None,
                     }
                     for m in matches
                 ]

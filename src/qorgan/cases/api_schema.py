@@ -11,7 +11,15 @@ from typing import Any
 
 from rest_framework import serializers
 
-from .models import CaseStatus, ConsentForm, ConsentPurpose, ReferralStatus, ServiceType, Sex
+from .models import (
+    CaseStatus,
+    ConsentForm,
+    ConsentPurpose,
+    DuplicateStatus,
+    ReferralStatus,
+    ServiceType,
+    Sex,
+)
 from .services import PERPETRATOR_ROLES
 
 REFERRAL_ACTIONS = ("accept", "decline", "complete", "withdraw")
@@ -162,12 +170,20 @@ class CaseSerializer(CaseSummarySerializer):
 
 
 class PossibleMatchSerializer(serializers.Serializer):
+    """A possible match at another organisation. Which organisation, its contacts and its case
+    reference are null until that organisation's supervisor agrees to coordinate."""
+
+    id = serializers.UUIDField(
+        help_text="The alert: ask to coordinate with it (duplicates_action)."
+    )
+    status = _choice(DuplicateStatus)
     message = serializers.CharField()
-    organisation = serializers.CharField(help_text="Code of the organisation with the case.")
-    name = serializers.CharField()
-    phones = serializers.ListField(child=serializers.CharField())
-    email = _text()
     matched_by = serializers.ListField(child=serializers.CharField())
+    organisation = _nullable_text("Code of the organisation with the case, once it agreed.")
+    name = _nullable_text()
+    phones = serializers.ListField(child=serializers.CharField())
+    email = _nullable_text()
+    other_reference = _nullable_text("The other case's reference, once its organisation agreed.")
 
 
 class PossibleMatchListSerializer(serializers.Serializer):
