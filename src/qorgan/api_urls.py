@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from qorgan.accounts.roles import Role
 from qorgan.cases import api as cases_api
+from qorgan.cases import api_work as work_api
 from qorgan.cases import incident_api
 from qorgan.core.api_schema import errors
 from qorgan.hotline import api as hotline_api
@@ -111,6 +112,41 @@ urlpatterns = [
         name="duplicate-action",
     ),
     path("referrals/", api(cases_api.ReferralListView), name="referral-list"),
+    # Working a case across organisations (issue 13 §1–§2)
+    path("cases/<str:case_id>/notes/", api(work_api.CaseNotesView), name="case-notes"),
+    path("cases/<str:case_id>/followups/", api(work_api.CaseFollowUpsView), name="case-followups"),
+    path(
+        "cases/<str:case_id>/assignments/",
+        api(work_api.CaseAssignmentsView),
+        name="case-assignments",
+    ),
+    path("cases/<str:case_id>/handovers/", api(work_api.CaseHandoverView), name="case-handovers"),
+    path("cases/<str:case_id>/approvals/", api(work_api.CaseApprovalsView), name="case-approvals"),
+    path(
+        "cases/<str:case_id>/goals/<str:goal_id>/result/",
+        api(work_api.GoalResultView),
+        name="case-goal-result",
+    ),
+    path(
+        "cases/<str:case_id>/consents/<str:consent_id>/withdraw/",
+        api(work_api.ConsentWithdrawView),
+        name="case-consent-withdraw",
+    ),
+    path(
+        "followups/<str:followup_id>/close/",
+        api(work_api.FollowUpCloseView),
+        name="followup-close",
+    ),
+    path(
+        "handovers/<str:handover_id>/answer/",
+        api(work_api.HandoverAnswerView),
+        name="handover-answer",
+    ),
+    path(
+        "approvals/<str:approval_id>/decide/",
+        api(work_api.ApprovalDecideView),
+        name="approval-decide",
+    ),
     path(
         "referrals/<str:referral_id>/<str:action>/",
         api(cases_api.ReferralActionView),

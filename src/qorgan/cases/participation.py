@@ -14,7 +14,7 @@ information card), never the referral (the lead refers) nor the closure (the lea
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,8 +89,8 @@ def request_handover(
     """The lead asks a participant to take the case over, under the person's consent to referral
     to that organisation; the receiver's supervisor answers."""
     if not allowed("case.handover", user, case):
-        raise ValidationError(
-            {"case": [_("only a case manager or supervisor of the lead organisation hands over")]}
+        raise PermissionDenied(
+            _("only a case manager or supervisor of the lead organisation hands over")
         )
     errors: dict[str, list[str]] = {}
     if to_organisation not in participants(case):
@@ -142,9 +142,7 @@ def request_handover(
 @transaction.atomic
 def answer_handover(*, user: User, handover: Handover, accept: bool, reason: str = "") -> Handover:
     if not allowed("handover.answer", user, handover):
-        raise ValidationError(
-            {"handover": [_("only a supervisor of the receiving organisation answers")]}
-        )
+        raise PermissionDenied(_("only a supervisor of the receiving organisation answers"))
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if handover.status != HandoverStatus.REQUESTED:
         raise ValidationError({"handover": [_("this handover was already answered")]})
@@ -189,9 +187,7 @@ def case_workers(organisation_id: object) -> list[User]:
 def assign(*, user: User, case: Case, worker: User) -> Assignment:
     """A supervisor assigns a case worker of their own organisation (one or more per case)."""
     if not allowed("case.assign", user, case):
-        raise ValidationError(
-            {"case": [_("only a supervisor of an organisation working the case assigns")]}
-        )
+        raise PermissionDenied(_("only a supervisor of an organisation working the case assigns"))
     if worker.organisation_id != user.organisation_id or worker not in case_workers(
         user.organisation_id
     ):
@@ -217,9 +213,7 @@ def unassign(*, user: User, assignment: Assignment) -> Assignment:
     if not allowed("case.assign", user, assignment.case) or (
         assignment.organisation_id != user.organisation_id
     ):
-        raise ValidationError(
-            {"case": [_("only a supervisor of an organisation working the case assigns")]}
-        )
+        raise PermissionDenied(_("only a supervisor of an organisation working the case assigns"))
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
         assignment.save(update_fields=["ended_at"])
