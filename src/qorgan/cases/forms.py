@@ -8,12 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.i18n import localized
+from qorgan.core.widgets import DateInput
 from qorgan.directory.models import Organisation
 
 from . import workflow
 from .models import ConsentForm, ConsentPurpose, NotificationKind, RouteStage, ServiceType
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# dd.mm.yyyy in a text box in every language (core.widgets; issue 15 §3).
+DATE = DateInput()
 
 
 def organisation_choices(blank: str) -> list[tuple[str, str]]:

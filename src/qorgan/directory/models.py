@@ -15,15 +15,15 @@ class Direction(models.Model):
     """One of the four directions of the counter-trafficking system (002 L258–274)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    title_kk = models.CharField(max_length=300)
-    title_ru = models.CharField(max_length=300)
-    title_en = models.CharField(max_length=300)
-    description_kk = models.TextField()
-    description_ru = models.TextField()
-    description_en = models.TextField()
-    source_document = models.CharField(max_length=64)
-    source_line = models.PositiveIntegerField()
-    position = models.PositiveIntegerField(default=0)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    description_kk = models.TextField(_("description (Kazakh)"))
+    description_ru = models.TextField(_("description (Russian)"))
+    description_en = models.TextField(_("description (English)"))
+    source_document = models.CharField(_("source document"), max_length=64)
+    source_line = models.PositiveIntegerField(_("source line"))
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position"]
@@ -41,12 +41,12 @@ class SubjectKind(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300)
-    abbreviation_kk = models.CharField(max_length=40, blank=True)
-    abbreviation_ru = models.CharField(max_length=40, blank=True)
-    abbreviation_en = models.CharField(max_length=40, blank=True)
-    source_document = models.CharField(max_length=64)
-    source_line = models.PositiveIntegerField()
-    position = models.PositiveIntegerField(default=0)
+    abbreviation_kk = models.CharField(_("abbreviation (Kazakh)"), max_length=40, blank=True)
+    abbreviation_ru = models.CharField(_("abbreviation (Russian)"), max_length=40, blank=True)
+    abbreviation_en = models.CharField(_("abbreviation (English)"), max_length=40, blank=True)
+    source_document = models.CharField(_("source document"), max_length=64)
+    source_line = models.PositiveIntegerField(_("source line"))
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position"]
@@ -60,15 +60,19 @@ class SubjectKind(models.Model):
 class Duty(models.Model):
     """One duty of a subject kind in one direction, quoted from the SOP (002 L595–905)."""
 
-    kind = models.ForeignKey(SubjectKind, on_delete=models.CASCADE, related_name="duties")
-    direction = models.ForeignKey(Direction, on_delete=models.PROTECT, related_name="duties")
-    text_kk = models.TextField()
-    text_ru = models.TextField()
-    text_en = models.TextField()
-    applies_to = models.CharField(max_length=40, blank=True)
-    source_document = models.CharField(max_length=64)
-    source_line = models.PositiveIntegerField()
-    position = models.PositiveIntegerField(default=0)
+    kind = models.ForeignKey(
+        SubjectKind, verbose_name=_("subject kind"), on_delete=models.CASCADE, related_name="duties"
+    )
+    direction = models.ForeignKey(
+        Direction, verbose_name=_("direction"), on_delete=models.PROTECT, related_name="duties"
+    )
+    text_kk = models.TextField(_("text (Kazakh)"))
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    applies_to = models.CharField(_("applies to"), max_length=40, blank=True)
+    source_document = models.CharField(_("source document"), max_length=64)
+    source_line = models.PositiveIntegerField(_("source line"))
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["kind__position", "direction__position", "position"]
@@ -95,10 +99,10 @@ class Region(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=120)
     name_ru = models.CharField(_("name (Russian)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    centre_kk = models.CharField(max_length=120)
-    centre_ru = models.CharField(max_length=120)
-    centre_en = models.CharField(max_length=120)
-    position = models.PositiveIntegerField(default=0)
+    centre_kk = models.CharField(_("administrative centre (Kazakh)"), max_length=120)
+    centre_ru = models.CharField(_("administrative centre (Russian)"), max_length=120)
+    centre_en = models.CharField(_("administrative centre (English)"), max_length=120)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position"]
@@ -171,8 +175,8 @@ class Organisation(models.Model):
     )
     edited_on = models.DateField(_("last edited locally on"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["region__position", "code"]
@@ -212,8 +216,8 @@ class OrganisationSnapshot(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     version = models.CharField(_("version"), max_length=20)
-    values = models.JSONField(default=dict)
-    loaded_at = models.DateTimeField(auto_now=True)
+    values = models.JSONField(_("values shipped"), default=dict)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
 
     class Meta:
         verbose_name = _("shipped organisation data")

@@ -7,12 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.i18n import active_language, localized
+from qorgan.core.widgets import DateInput
 from qorgan.directory.models import Duty, Region
 
 from .models import ActivityKind
 from .statistics import Period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# dd.mm.yyyy in a text box in every language (core.widgets; issue 15 §3).
+DATE = DateInput()
 
 
 def region_choices(blank: str) -> list[tuple[str, str]]:

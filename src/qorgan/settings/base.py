@@ -175,6 +175,9 @@ STAFF_LANGUAGES = ["kk", "ru", "en"]
 # Project strings first, then the Kazakh translations Qorgan ships for Django and DRF.
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_vendor"]
 USE_I18N = True
+# Date, time and number formats per language: Kazakh (Django has none) and English as in
+# Kazakhstan (dd.mm.yyyy, 24-hour); the others are Django's (src/qorgan/formats/__init__.py).
+FORMAT_MODULE_PATH = ["qorgan.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 

@@ -69,3 +69,17 @@ def test_nur_sultan_is_astana(directory) -> None:  # type: ignore[no-untyped-def
     assert nur_sultan
     assert {o.region for o in nur_sultan} == {"KZ-71"}
     assert all(o.city.en == "Astana" for o in nur_sultan)
+
+
+def test_russian_region_names_are_russian(directory) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 §3: "область Абай/Жетісу/Ұлытау" read as Kazakh words in a Russian sentence."""
+    kazakh_letters = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+    for region in directory.regions:
+        assert not kazakh_letters & set(region.name.ru), region.name.ru
+        assert not kazakh_letters & set(region.centre.ru), region.centre.ru
+        if region.kind == "region":
+            assert region.name.ru.endswith(" область"), region.name.ru
+    names = {r.code: r.name.ru for r in directory.regions}
+    assert names["KZ-10"] == "Абайская область"
+    assert names["KZ-33"] == "Жетысуская область"
+    assert names["KZ-62"] == "Улытауская область"

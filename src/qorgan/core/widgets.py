@@ -1,0 +1,36 @@
+"""Form widgets shared by every app.
+
+Dates: a browser's date box shows the date in the browser's own locale (mm/dd/yyyy on an
+English-language phone), whatever the page's language, and some phones show no picker at all.
+Qorgan's dates are typed as in Kazakhstan, dd.mm.yyyy, in all six languages, in an honest text
+box with a pattern and a placeholder in the page's language; ISO dates (yyyy-mm-dd) are accepted
+too. DateField parses them by the language's DATE_INPUT_FORMATS (src/qorgan/formats; Django
+adds the ISO format).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+
+
+class DateInput(forms.DateInput):
+    """A text box for a date in dd.mm.yyyy."""
+
+    def __init__(self, attrs: dict[str, object] | None = None) -> None:
+        super().__init__(
+            format="%d.%m.%Y",
+            attrs={
+                "inputmode": "numeric",
+                "pattern": DATE_PATTERN,
+                "placeholder": _("dd.mm.yyyy"),
+                "autocomplete": "off",
+                "size": "10",
+                **(attrs or {}),
+            },
+        )
+
+
+DATE = DateInput()

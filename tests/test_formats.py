@@ -1,0 +1,63 @@
+"""Formats and words (issue 15 §3): Kazakh dates, times and numbers through a formats module;
+dates typed as dd.mm.yyyy in a text box in every language."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+
+from qorgan.cases.forms import DATE as CASES_DATE
+from qorgan.core.widgets import DATE, DateInput
+from qorgan.monitoring.forms import DATE as MONITORING_DATE
+
+WHEN = datetime.datetime(2026, 11, 29, 14, 5)
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+
+
+def test_kazakh_formats() -> None:
+    with translation.override("kk"):
+        assert date_format(WHEN, "SHORT_DATE_FORMAT") == "29.11.2026"
+        assert date_format(WHEN, "SHORT_DATETIME_FORMAT") == "29.11.2026 14:05"
+        assert date_format(WHEN.date()) == "2026 жылғы 29 қараша"
+        assert number_format(1234.5, 1, force_grouping=True) == "1\xa0234,5"
+        rendered = Template("{{ when }}|{{ when|date:'SHORT_DATETIME_FORMAT' }}").render(
+            Context({"when": WHEN})
+        )
+        assert "Т.Қ." not in rendered and "/" not in rendered
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_short_dates_and_times_are_day_month_year_and_24_hours(language: str) -> None:
+    with translation.override(language):
+        assert date_format(WHEN, "SHORT_DATETIME_FORMAT") == "29.11.2026 14:05"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_date_is_typed_day_month_year_in_every_language(language: str) -> None:
+    class Form(forms.Form):
+        on = forms.DateField(widget=DateInput())
+
+    with translation.override(language):
+        html = str(Form(initial={"on": WHEN.date()})["on"])
+        assert 'type="text"' in html
+        assert 'value="29.11.2026"' in html
+        assert 'pattern="' in html and 'inputmode="numeric"' in html
+        placeholder = {"kk": "кк.аа.жжжж", "ru": "дд.мм.гггг"}.get(language)
+        if placeholder:
+            assert f'placeholder="{placeholder}"' in html
+        for typed in ("29.11.2026", "2026-11-29"):
+            form = Form({"on": typed})
+            assert form.is_valid(), (language, typed, form.errors)
+            assert form.cleaned_data["on"] == WHEN.date()
+
+
+def test_staff_forms_use_the_shared_date_box() -> None:
+    assert isinstance(CASES_DATE, DateInput)
+    assert isinstance(MONITORING_DATE, DateInput)
+    assert isinstance(DATE, DateInput)
