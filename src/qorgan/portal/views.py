@@ -194,7 +194,9 @@ def information_card_pdf(request: HttpRequest) -> HttpResponse:
         context["portal_only"] = True
         attach(_catalogue_objects(context), portal_language())
     html = render_to_string("portal/card_pdf.html", context, request=request)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    # Tagged (PDF/UA-1) with the page's language, for screen readers (issue 15 §3).
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="qorgan-information-card.pdf"'
     return response
 
@@ -366,6 +368,14 @@ def triage_action(request: HttpRequest, number: int, action: str) -> HttpRespons
             )
         elif action == "close":
             services.close_report(user=user, report=report_, note=request.POST.get("note", ""))
+        elif action == "incident":
+            try:
+                people = int(request.POST.get("people", ""))
+            except ValueError:
+                people = -1
+            incident = services.open_incident_from_report(user=user, report=report_, people=people)
+            messages.success(request, _("An incident was opened from the report."))
+            return redirect("cases:incident", incident_id=incident.pk)
         elif action == "case":
             services.open_case_from_report(user=user, report=report_)
             messages.success(request, _("A case was opened from the report."))
