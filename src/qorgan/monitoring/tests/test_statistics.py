@@ -433,3 +433,41 @@ def test_refreshed_statistics_are_served_with_their_time_then_expire(
     page = coordinator_client.get("/en/monitoring/statistics/").content.decode()
     assert total_on(page) == national_statistics(PERIOD)["total_cases"].display()
     assert "Figures as of" not in page
+
+
+def test_bar_chart_geometry(coordinator_client: Any, fixture: dict[str, Any]) -> None:
+    """Every chart on the page, read from its SVG: one row per category, bars that do not
+    overlap, each bar's length proportional to its published number, labels and numbers
+    written (issue 14 §1: every bar used to be drawn at the same height)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    page = coordinator_client.get("/en/monitoring/statistics/").content.decode()
+    charts = re.findall(r'<svg class="bar-chart".*?</svg>', page, flags=re.S)
+    assert len(charts) == 3  # region, month, form of exploitation
+    stats = national_statistics(PERIOD)
+    for svg_text in charts:
+        svg = ET.fromstring(svg_text)
+        _x, _y, width, height = (float(v) for v in svg.get("viewBox", "").split())
+        bars = svg.findall("{http://www.w3.org/2000/svg}g") or svg.findall("g")
+        assert len(bars) >= 2
+        rows = []
+        for bar in bars:
+            rect = bar.find("rect") if bar.find("rect") is not None else bar.find("{*}rect")
+            texts = bar.findall("text") or bar.findall("{*}text")
+            label, number = texts[0], texts[1]
+            y, h, w = float(rect.get("y")), float(rect.get("height")), float(rect.get("width"))
+            assert (label.text or "").strip() and float(label.get("y")) <= y
+            assert (number.text or "").strip() == bar.get("data-value")
+            assert float(number.get("x")) >= w  # the number after the bar, not over it
+            assert 0 <= y and y + h <= height and w <= width
+            value = number.text.replace("\u00a0", "").replace(",", "")
+            rows.append((y, h, w, int(value) if value.isdigit() else None))
+        rows.sort()
+        for (y1, h1, _w1, _v1), (y2, _h2, _w2, _v2) in zip(rows, rows[1:], strict=False):
+            assert y1 + h1 < y2  # no overlap
+        top = max(v for *_r, v in rows if v is not None)
+        for _y, _h, w, v in rows:
+            assert w == round(280 * (v or 0) / top)  # length ∝ the published number
+    # The months chart shows the month of the cases with the page's number for it.
+    assert f'data-value="{stats["trend"].cells[f"{LAST_MONTH:%Y-%m}"].display()}"' in page
