@@ -49,6 +49,12 @@ STAFF_VIEWS = frozenset(
         "accounts:approvals",
         "accounts:approval_decide",
         "screening:offline",
+        "hotline:desk",
+        "hotline:contact",
+        "hotline:handover",
+        "hotline:directory",
+        "hotline:readout",
+        "hotline:statistics",
     }
 )
 # Not pages of the staff layout: the public portal, files, fragments and form actions, the
@@ -133,12 +139,24 @@ _STATISTICS = {
     "monitoring:risk",
     "monitoring:exports",
 }
+# The hotline desk (docs/hotline.md): the worker answers ORG01's line, the supervisor supervises
+# it; the case manager reads the crisis ORG01 was alerted about; statistics for the others.
+_HOTLINE = {
+    "hotline:desk",
+    "hotline:contact",
+    "hotline:handover",
+    "hotline:directory",
+    "hotline:readout",
+    "hotline:statistics",
+}
 EXPECTED: dict[str, set[str]] = {
-    "frontline_worker": _PERSON_WORK,
-    "case_manager": _PERSON_WORK,
-    "supervisor": _PERSON_WORK | _STATISTICS,
-    "coordinator": _EVERYONE | _STATISTICS | {"monitoring:activities", "notifications:inbox"},
-    "administrator": _EVERYONE | _STATISTICS | {"audit_log"},
+    "frontline_worker": _PERSON_WORK | _HOTLINE,
+    "case_manager": _PERSON_WORK | {"hotline:contact"},
+    "supervisor": _PERSON_WORK | _STATISTICS | _HOTLINE,
+    "coordinator": _EVERYONE
+    | _STATISTICS
+    | {"monitoring:activities", "notifications:inbox", "hotline:statistics"},
+    "administrator": _EVERYONE | _STATISTICS | {"audit_log", "hotline:statistics"},
 }
 
 
@@ -267,6 +285,9 @@ def build_data(make_user: Callable[..., Any]) -> StaffData:
     ExportJob.objects.create(  # being prepared: the page polls for it (htmx)
         requested_by=users[Role.SUPERVISOR.value], kind=ExportJob.Kind.CASES, fmt="xlsx"
     )
+    from tests.hotline_data import hotline_data
+
+    hotline_data(users)
     return StaffData(users=users, case=case)
 
 

@@ -27,6 +27,7 @@ def work(request: HttpRequest) -> HttpResponse:
         {
             "hotlines": hotlines(),
             "hotline_desk": allowed("hotline.desk", request.user),
+            "hotline_stats": allowed("hotline.stats", request.user),
             "hotline_alerts": alerts_for(request.user),
         },
     )

@@ -8,6 +8,7 @@ national lines, else the organisation's own phones (``directory/data/organisatio
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -75,6 +76,22 @@ LANGUAGES = (
 )
 
 
+def entry_phones(entry: Any) -> list[dict[str, str]]:
+    """A catalogue hotline's numbers as {display, tel}: the edited list (``extra.phones``, text
+    or {display, tel}) or the shipped number (``extra.phone``)."""
+    listed = entry.extra.get("phones") or (
+        [entry.extra["phone"]] if entry.extra.get("phone") else []
+    )
+    result = []
+    for phone in listed:
+        if isinstance(phone, dict):
+            tel = str(phone.get("tel") or phone.get("display") or "")
+            result.append({"display": str(phone.get("display") or tel), "tel": tel})
+        else:
+            result.append({"display": str(phone), "tel": str(phone)})
+    return result
+
+
 def record_key() -> int:
     """A permanent random key for the statistics' cell-key perturbation (monitoring.suppression)."""
     import secrets
@@ -135,9 +152,8 @@ class Hotline(models.Model):
     def phones(self) -> list[dict[str, str]]:
         """The numbers to dial: the catalogue's where linked, else the organisation's."""
         entry = self.catalogue_entry
-        if entry and entry.extra.get("phone"):
-            return [{"display": entry.extra["phone"], "tel": entry.extra["phone"]}]
-        return list(self.organisation.phones or [])
+        numbers = entry_phones(entry) if entry else []
+        return numbers or list(self.organisation.phones or [])
 
 
 class Contact(models.Model):

@@ -51,7 +51,9 @@ def desk(user: Any, hotline: Hotline | None = None, limit: int = 50) -> list[Con
 def alerts_for(user: Any) -> list[Contact]:
     """Crises not yet taken that the user's organisation was alerted about (supervisors,
     the region's police): shown on the desk and on the work page."""
-    if not getattr(user, "organisation_id", None):
+    from qorgan.accounts.permissions import PERSON_WORK_ROLES
+
+    if not getattr(user, "organisation_id", None) or user.role not in PERSON_WORK_ROLES:
         return []
     return list(
         Contact.objects.filter(
@@ -124,40 +126,43 @@ def regions_with_help() -> list[dict[str, Any]]:
 # --- Texts to read out, in six languages --------------------------------------------------
 
 READOUT_LANGUAGES = ("kk", "ru", "en", "uz", "ky", "tg")
-READOUT_SECTIONS = (
-    ("what_to_do", "action_step", ["victim"]),
-    ("victim_rights", "victim_right", None),
-    ("migrant_victim_rights", "migrant_victim_right", None),
-    ("migrant_rights", "migrant_right", None),
+# What an operator reads out: what a victim should do, the rights, the safety advice.
+READOUT_KINDS = (
+    ("action_step", ["victim"]),
+    ("victim_right", None),
+    ("migrant_victim_right", None),
+    ("migrant_right", None),
+    ("safety_advice", None),
 )
 
 
-def readout(language: str) -> list[tuple[str, list[str]]]:
-    """Rights and safety advice of the catalogue in ``language``: the catalogue's own text in
-    Kazakh, Russian and English; the portal's texts for migrants in Uzbek, Kyrgyz and Tajik
-    (portal/data/migrant_languages.yaml, machine-assisted, under review)."""
+def readout(language: str) -> list[tuple[str, list[str], str]]:
+    """Rights and safety advice of the catalogue in ``language``, one section per catalogue
+    group: (title, texts, review state). Kazakh, Russian and English are the catalogue's own
+    columns; Uzbek, Kyrgyz and Tajik its translations (knowledge.Translation: machine-assisted
+    until reviewed, the Russian text where one is missing)."""
+    from qorgan.core.i18n import localized
+    from qorgan.knowledge.translations import attach
     from qorgan.portal import selectors as portal_selectors
-    from qorgan.portal.views import migrant_texts
 
-    titles = {
-        "what_to_do": _("If you are a victim: what to do"),
-        "victim_rights": _("Rights of a victim"),
-        "migrant_victim_rights": _("Further rights of a migrant victim"),
-        "migrant_rights": _("Rights of migrants in Kazakhstan"),
-    }
-    data = migrant_texts() if language in ("uz", "ky", "tg") else None
     sections = []
-    for key, kind, groups in READOUT_SECTIONS:
+    for kind, groups in READOUT_KINDS:
         entries = portal_selectors.entries(kind, groups)
-        if data is not None:
-            texts = [
-                data["entries"][e.code][language] for e in entries if e.code in data["entries"]
-            ]
-            title = data["strings"][key][language]
-        else:
-            texts = [getattr(e, f"text_{language}") for e in entries]
-            title = str(titles[key])
-        sections.append((title, texts))
+        attach([*entries, *{e.group_id: e.group for e in entries}.values()], language)
+        by_group: dict[int, list[Any]] = {}
+        for entry in entries:
+            by_group.setdefault(entry.group_id, []).append(entry)
+        for members in by_group.values():
+            group = members[0].group
+            states = {getattr(e, "review_state", "reviewed") for e in members}
+            state = "machine" if states & {"machine", "missing"} else "reviewed"
+            sections.append(
+                (
+                    localized(group, "title", language),
+                    [localized(e, "text", language) for e in members],
+                    state,
+                )
+            )
     return sections
 
 

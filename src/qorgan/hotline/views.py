@@ -24,7 +24,7 @@ from qorgan.knowledge.selectors import hotlines as national_hotlines
 
 from . import selectors, services
 from .forms import ContactForm, LinkForm, PoliceForm, ReferForm
-from .models import Action, Contact, Hotline
+from .models import Action, Contact, Hotline, entry_phones
 
 URGENCY_ORDER = {"immediate": 0, "urgent": 1, "routine": 2}
 
@@ -130,7 +130,12 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
     police = services.police_of_region(contact.region) or list(
         Organisation.objects.filter(kind__code="police", active=True).order_by("code")
     )
-    helpers = help_organisations_for_region(region) if region else []
+    # The caller's region's help organisations; the hotline's own organisation is not referred to.
+    helpers = [
+        o
+        for o in (help_organisations_for_region(region) if region else [])
+        if o.pk != contact.organisation_id
+    ]
     entries = {
         e.code: e
         for e in CatalogueEntry.objects.filter(
@@ -151,10 +156,11 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "result": result,
         "actions": actions,
         "entries": entries,
-        "hotlines": national_hotlines(),
         "organisations": helpers,
         "region": region,
-        "refer_form": ReferForm(organisations=helpers or _all_help()),
+        "refer_form": ReferForm(
+            organisations=helpers or [o for o in _all_help() if o.pk != contact.organisation_id]
+        ),
         "police_form": PoliceForm(units=police, initial={"share_account": False}),
         "link_form": LinkForm(),
         "screening_url": reverse("screening:new") + "?" + screening_query,
@@ -302,7 +308,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "hotline/directory.html",
         {
             "regions": selectors.regions_with_help(),
-            "hotlines": national_hotlines(),
+            "hotlines": [(entry, entry_phones(entry)) for entry in national_hotlines()],
             "lines": Hotline.objects.filter(active=True).select_related("organisation"),
         },
     )
