@@ -138,6 +138,9 @@ def test_phones_edited_in_the_admin_survive_a_new_version(
     plan = plan_for_almaty(worker)
     assert 'href="tel:+77015550000"' in plan
     assert 'href="tel:"' not in plan
+    detail = worker.get(f"/ru/directory/organisations/{CODE}/").content.decode()
+    assert "локально: внесено организацией ORG02" in detail
+    assert 'href="tel:+77015550000"' in detail
 
     # A number that cannot be dialled is refused, named in the error, in the user's language.
     data = change_form_data(admin_browser, org, "ru")
