@@ -133,7 +133,7 @@ def test_a_hotline_edited_in_the_admin_survives_a_new_version(
     revision = EntryRevision.objects.get(entry=entry)
     assert revision.number == 1 and revision.author.username == "admin1"
     assert revision.reason.startswith("The ministry gave")
-    event = AuditEvent.objects.filter(object_type="knowledge.CatalogueEntry").latest("id")
+    event = AuditEvent.objects.filter(object_type="knowledge.CatalogueEntry").latest("seq")
     assert event.actor_username == "admin1" and set(event.fields) == {"phones", "text_ru"}
 
     # The portal and the screening plan call the new number.

@@ -84,16 +84,17 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
         return ("code", "kind", "group", "source", "verbatim", "versions")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(self.get_form(request, obj).base_fields)
         if obj is None:
             return ["code", "local_organisation", *TEXT_FIELDS, "phones", "reason"]
+        phones = ["phones"] if obj.kind.code == "hotline" else []
         return [
             "code",
             "kind",
             "group",
             "source",
             "verbatim",
-            *[f for f in fields if f not in ("reason",)],
+            *TEXT_FIELDS,
+            *phones,
             "reason",
             "versions",
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -129,10 +131,18 @@ class CatalogueEntry(models.Model):
     @property
     def phones(self) -> list[str]:
         """A hotline's numbers to dial (validated when entered); the first is ``extra.phone``."""
-        listed = self.extra.get("phones") or []
-        return [str(p) for p in listed] or (
-            [str(self.extra["phone"])] if self.extra.get("phone") else []
+        return [p.tel for p in self.phone_list]
+
+    @property
+    def phone_list(self) -> list[Any]:
+        """The numbers as ``core.phones.Phone`` (display and tel), for pages; what cannot be
+        dialled is left out."""
+        from qorgan.core.phones import from_stored
+
+        listed = self.extra.get("phones") or (
+            [self.extra["phone"]] if self.extra.get("phone") else []
         )
+        return list(from_stored(list(listed)))
 
     @property
     def source_label(self) -> str:
