@@ -356,12 +356,6 @@ def _conflict(request: HttpRequest, case: Case, action: str, form: Any, data: An
     return _no_store(render(request, "cases/conflict.html", context, status=409))
 
 
-def possible_matches(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _visible_case(request, case_id)
-    matches = services.possible_matches(user=_user(request), case=case)
-    return _no_store(render(request, "cases/_matches.html", {"matches": matches, "case": case}))
-
-
 def attachment_download(request: HttpRequest, case_id: str, attachment_id: str) -> HttpResponse:
     case = _visible_case(request, case_id)
     attachment = case.attachments.filter(pk=selectors.as_uuid(attachment_id)).first()

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
+from qorgan.cases import incidents
+from qorgan.cases.models import Incident, IncidentKind
 from qorgan.core import audit, clients, pow
 from qorgan.core.crypto import blind_index
 from qorgan.directory.models import Organisation, Region
@@ -370,3 +372,25 @@ def open_case_from_report(*, user: User, report: Report) -> Report:
     report.save(update_fields=["case", "status"])
     _log(user, report, "open_case", {"case": str(report.case.pk)})
     return report
+
+
+@transaction.atomic
+def open_incident_from_report(*, user: User, report: Report, people: int) -> Any:
+    """A report about several people: an incident at the user's organisation (issue 13 §3);
+    each person gets a case from the incident's page when identified."""
+    _triage(user, report)
+    if report.case_id or Incident.objects.filter(source_report=report.number).exists():
+        raise ValidationError(
+            {"case": [_("a case or incident was already opened from this report")]}
+        )
+    incident = incidents.open_incident(
+        user=user,
+        kind=IncidentKind.REPORT,
+        people_reported=people,
+        region=report.region,
+        source_report=report.number,
+    )
+    report.status = ReportStatus.CASE_OPENED
+    report.save(update_fields=["status"])
+    _log(user, report, "open_incident", {"incident": str(incident.pk)})
+    return incident

@@ -368,6 +368,14 @@ def triage_action(request: HttpRequest, number: int, action: str) -> HttpRespons
             )
         elif action == "close":
             services.close_report(user=user, report=report_, note=request.POST.get("note", ""))
+        elif action == "incident":
+            try:
+                people = int(request.POST.get("people", ""))
+            except ValueError:
+                people = -1
+            incident = services.open_incident_from_report(user=user, report=report_, people=people)
+            messages.success(request, _("An incident was opened from the report."))
+            return redirect("cases:incident", incident_id=incident.pk)
         elif action == "case":
             services.open_case_from_report(user=user, report=report_)
             messages.success(request, _("A case was opened from the report."))
