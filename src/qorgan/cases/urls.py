@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import incident_views, views
+from . import incident_views, views, views_work
 
 app_name = "cases"
 
@@ -33,5 +33,6 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path("<str:case_id>/work/<str:action>/", views_work.work_action, name="work"),
     path("<str:case_id>/<str:action>/", views.case_action, name="action"),
 ]

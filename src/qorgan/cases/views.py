@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qorgan.accounts.permissions import allowed
 from qorgan.directory.models import Organisation, Region
 
-from . import conflicts, forms, selectors, services
+from . import conflicts, forms, selectors, services, views_work
 from .models import Case, CaseStatus
 
 
@@ -119,6 +119,11 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
             "attachment": forms.AttachmentForm(prefix="attachment"),
         },
     }
+    # Working the case (issue 13 §1–§2): the moves of the user's organisation and role.
+    status_field = context["forms"]["status"].fields["status"]
+    status_field.choices = views_work.status_choices(user, case, list(status_field.choices))
+    context["can_work"] = allowed("case.work", user, case)
+    context.update(views_work.context(user, case))
     return _no_store(render(request, "cases/detail.html", context))
 
 

@@ -378,3 +378,64 @@ def test_handover_moves_the_lead_and_keeps_the_former_lead_in(world: dict[str, A
     assert allowed("case.view", opener, case) and allowed("case.work", opener, case)
     participation.assign(user=supervisor, case=case, worker=manager)
     assert case.assignments.filter(user=manager, ended_at__isnull=True).exists()
+
+
+def test_case_page_works_the_case_for_a_participant(world: dict[str, Any], client: Any) -> None:
+    """The receiving organisation's case manager, on the case page: note, follow-up, goal result,
+    an approval request; the supervisor approves; the page speaks Russian."""
+    receiver = User.objects.get(username="receiver-manager")
+    case = Case.objects.get(pk=world["case"].pk)
+    goal = _goal(world)
+    client.force_login(receiver)
+    page = f"/ru/cases/{case.pk}/"
+    assert "Кто работает с делом" in client.get(page).content.decode()
+
+    def post(action: str, data: dict[str, Any]) -> str:
+        response = client.post(f"/ru/cases/{case.pk}/work/{action}/", data, follow=True)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "зашифрована" in post("note", {"note-text": "Приняли в кризисный центр"})
+    assert "Приняли в кризисный центр" in client.get(page).content.decode()
+    post(
+        "followup",
+        {
+            "followup-task": "Позвонить",
+            "followup-due_on": TODAY.strftime("%d.%m.%Y"),
+            "followup-owner": receiver.username,
+        },
+    )
+    assert case.followups.get().owner == receiver
+    post("goal-achieved", {"id": goal.pk, "on": TODAY.strftime("%d.%m.%Y")})
+    goal.refresh_from_db()
+    assert goal.status == "achieved" and goal.resolved_on == TODAY
+    body = post(
+        "approval",
+        {
+            "approval-status": "identified",
+            "approval-identification_date": TODAY.strftime("%d.%m.%Y"),
+            "approval-identification_body": "ДП Алматы",
+        },
+    )
+    assert "супервайзер" in body
+    approval = case.approvals.get()
+    supervisor = User.objects.create_user(
+        username="rsup2",
+        password="x" * 20,
+        role=Role.SUPERVISOR,
+        organisation=receiver.organisation,
+    )
+    client.force_login(supervisor)
+    post("approve", {"id": approval.pk})
+    assert Case.objects.get(pk=case.pk).status == "identified"
+    # A stranger cannot post to the case at all.
+    client.force_login(
+        User.objects.create_user(
+            username="str",
+            password="x" * 20,
+            role=Role.SUPERVISOR,
+            organisation=Organisation.objects.get(code="ORG03"),
+        )
+    )
+    assert client.post(f"/ru/cases/{case.pk}/work/note/", {"note-text": "x"}).status_code == 404
+    assert case.notes.count() == 1
