@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "schedule": 24 * 60 * 60,
         "args": ("notifications.remind_overdue", {}),
     },
+    "follow-up-reminders": {
+        "task": "qorgan.run_task",
+        "schedule": 24 * 60 * 60,
+        "args": ("cases.remind_followups", {}),
+    },
     "statistics-refresh": {
         "task": "qorgan.run_task",
         "schedule": 15 * 60,

@@ -439,3 +439,20 @@ def test_case_page_works_the_case_for_a_participant(world: dict[str, Any], clien
     )
     assert client.post(f"/ru/cases/{case.pk}/work/note/", {"note-text": "x"}).status_code == 404
     assert case.notes.count() == 1
+
+
+def test_due_follow_ups_are_reminded_once_a_day(world: dict[str, Any]) -> None:
+    from qorgan.cases.tasks import remind_followups
+    from qorgan.celery import app
+    from qorgan.notifications.models import Notification
+
+    opener = world["opener"]
+    case = Case.objects.get(pk=world["case"].pk)
+    followups.add_followup(user=opener, case=case, task="Visit", due_on=TODAY - timedelta(days=1))
+    followups.add_followup(user=opener, case=case, task="Later", due_on=TODAY + timedelta(days=3))
+    assert remind_followups() == 1
+    assert remind_followups() == 0  # once a day
+    sent = Notification.objects.get(kind="followup_due")
+    assert sent.organisation == opener.organisation and sent.reference == case.reference
+    scheduled = {entry["args"][0] for entry in app.conf.beat_schedule.values()}
+    assert "cases.remind_followups" in scheduled
