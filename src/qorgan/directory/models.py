@@ -199,7 +199,7 @@ class Organisation(models.Model):
         """Where the data comes from: a seed line, or who entered it here and when."""
         if self.edited_on:
             return _("local: entered by %(organisation)s on %(date)s") % {
-                "organisation": self.edited_by.code if self.edited_by else "—",
+                "organisation": self.edited_by.name if self.edited_by else "—",
                 "date": date_format(self.edited_on, "SHORT_DATE_FORMAT"),
             }
         if self.source_document and self.source_line:
