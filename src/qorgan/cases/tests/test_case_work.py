@@ -456,3 +456,43 @@ def test_due_follow_ups_are_reminded_once_a_day(world: dict[str, Any]) -> None:
     assert sent.organisation == opener.organisation and sent.reference == case.reference
     scheduled = {entry["args"][0] for entry in app.conf.beat_schedule.values()}
     assert "cases.remind_followups" in scheduled
+
+
+def test_home_page_lists_the_users_work_in_few_queries(
+    world: dict[str, Any], client: Any, django_assert_max_num_queries: Any
+) -> None:
+    from qorgan.cases.work import work_for
+
+    opener = world["opener"]  # a supervisor of the lead organisation
+    case = Case.objects.get(pk=world["case"].pk)
+    manager = User.objects.create_user(
+        username="m-home",
+        password="x" * 20,
+        role=Role.CASE_MANAGER,
+        organisation=opener.organisation,
+    )
+    participation.assign(user=opener, case=case, worker=opener)
+    followups.add_followup(user=opener, case=case, task="Visit", due_on=TODAY - timedelta(days=2))
+    approvals.request_approval(
+        user=manager,
+        case=case,
+        target="identified",
+        identification_date=TODAY,
+        identification_body="Police",
+    )
+    with django_assert_max_num_queries(5):
+        work = work_for(opener)
+    assert (len(work.assigned), len(work.followups), len(work.approvals)) == (1, 1, 1)
+    client.force_login(opener)
+    page = client.get("/ru/work/").content.decode()
+    assert f"Дело {case.reference} назначено вам" in page
+    assert f"Просроченная задача по делу {case.reference}" in page
+    assert f"по делу {case.reference} ждёт вашего утверждения" in page
+    pending_manager = User.objects.create_user(
+        username="p-home",
+        password="x" * 20,
+        role=Role.CASE_MANAGER,
+        organisation=Organisation.objects.get(code="ORG04"),
+    )
+    client.force_login(pending_manager)
+    assert f"Направление {case.reference} ждёт вашего ответа" in client.get("/ru/work/").content.decode()
