@@ -210,6 +210,8 @@ def plan_import(language: str, content: str) -> ImportPlan:
         raise PoImportError(
             _("The file is not a valid .po file: %(error)s") % {"error": exc}
         ) from None
+    if not len(po):
+        raise PoImportError(_("The file holds no translation."))
     declared = po.metadata.get("Language", "")
     if declared and declared != language:
         raise PoImportError(

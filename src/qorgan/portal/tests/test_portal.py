@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.apps import apps
 from django.core import signing
 from django.db import connection
@@ -301,8 +302,19 @@ def test_staff_pages_are_not_in_portal_only_languages(client: Any, path: str) ->
     assert response.status_code == 302 and response["Location"] == f"/ru/{path}"
 
 
-def test_a_report_in_uzbek_keeps_its_language(client: Any, reference_data: None) -> None:
-    from qorgan.portal.models import Report
-
+def test_a_report_in_uzbek_is_triaged_with_its_language(
+    client: Any, make_user: Any, reference_data: None
+) -> None:
+    """Staff see the reporter's language; the reporter reads the status in theirs."""
     send(client, language="uz", what="Qoʻshnining uyida hujjatsiz ishchilar qamalgan")
-    assert Report.objects.get().language == "uz"
+    report = Report.objects.get()
+    assert report.language == "uz"
+    police = make_user(username="police", role=Role.CASE_MANAGER, organisation="ORG02")
+    police.organisation.triages_reports = True
+    police.organisation.save()
+    staff = Client()
+    staff.force_login(police)
+    detail = staff.get(f"/ru/reports/{report.number}/").content.decode()
+    assert "oʻzbek" in detail.lower() and 'lang="uz"' in detail
+    staff.post(f"/ru/reports/{report.number}/ask/", {"question": "Qaysi shahar?"})
+    assert report.messages.get().text == "Qaysi shahar?"
