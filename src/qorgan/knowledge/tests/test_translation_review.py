@@ -54,7 +54,8 @@ def test_accept_and_correct_are_audited_and_the_mark_goes(reviewer: Client) -> N
     row = Translation.objects.get(code=CODE, language="uz")
     assert MARK in step_on_portal()
     reviewer.post(
-        "/en/catalogue/translations/", {"lang": "uz", "action": "review", "id": row.pk, "text": row.text}
+        "/en/catalogue/translations/",
+        {"lang": "uz", "action": "review", "id": row.pk, "text": row.text},
     )
     row.refresh_from_db()
     assert row.status == TranslationStatus.REVIEWED and row.reviewed_by.username == "reviewer"
@@ -106,7 +107,11 @@ def test_po_export_and_import(reviewer: Client) -> None:
 
     bad = reviewer.post(
         "/en/catalogue/translations/",
-        {"lang": "tg", "action": "import_check", "po": SimpleUploadedFile("x.po", b"garbage here\n")},
+        {
+            "lang": "tg",
+            "action": "import_check",
+            "po": SimpleUploadedFile("x.po", b"garbage here\n"),
+        },
         follow=True,
     )
     assert "not a valid .po file" in bad.content.decode()

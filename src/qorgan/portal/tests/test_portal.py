@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.apps import apps
 from django.core import signing
 from django.db import connection
+from django.test import Client
 
 from qorgan.accounts.roles import Role
 from qorgan.portal import services
