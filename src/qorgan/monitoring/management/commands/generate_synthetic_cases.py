@@ -160,30 +160,46 @@ class Command(BaseCommand):
         self, count: int, seed: int, days: int, organisations: list[Organisation], user: User
     ) -> None:
         org_ids = ",".join(str(o.pk) for o in organisations)
+        kinds = ",".join(f"'{o.kind.code}'" for o in organisations)
+        region_ids = ",".join(
+            str(pk) for pk in Region.objects.order_by("pk").values_list("pk", flat=True)
+        )
+        regions = region_ids.count(",") + 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [((seed % 1000) / 1000.0)])
+            # Every value drawn once, in one pass; persons and cases are then plain copies
+            # (no join, no subquery per row).
             cursor.execute(
-                "CREATE TEMP TABLE synthetic_rows ON COMMIT DROP AS SELECT gen_random_uuid() AS person_id, gen_random_uuid() AS case_id, random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5, random() AS r6, random() AS r7, random() AS r8 FROM generate_series(1, %s)",
+                f"""CREATE TEMP TABLE synthetic_rows ON COMMIT DROP AS
+                    SELECT gen_random_uuid() AS person_id, gen_random_uuid() AS case_id,
+                      {_sql_choice(SEXES, "r1")} AS sex,
+                      {_sql_choice(CITIZENSHIP, "r2")} AS citizenship,
+                      {_sql_choice(AGES, "r3")} AS age_group,
+                      {_sql_choice(STATUSES, "r4")} AS status,
+                      ({_sql_choice(FORMS, "r5")})::jsonb AS forms,
+                      now() - (r6 * interval '{days} days') AS created_at,
+                      (ARRAY[{region_ids}])[1 + floor(r7 * {regions})::int] AS region_id,
+                      1 + floor(r8 * {len(organisations)})::int AS organisation
+                    FROM (SELECT random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                            random() AS r5, random() AS r6, random() AS r7, random() AS r8
+                          FROM generate_series(1, %s)) AS draws""",  # noqa: S608 (constants only)
                 [count],
             )
             cursor.execute(
-                f"""INSERT INTO cases_person (id, surname, given_name, patronymic, date_of_birth, iin, passport_number, phone, address,
+                """INSERT INTO cases_person (id, surname, given_name, patronymic, date_of_birth, iin, passport_number, phone, address,
                       sex, citizenship, age_group, minor_presumed, legal_representative, iin_index, passport_index, name_dob_index)
-                    SELECT person_id, '', '', '', '', '', '', '', '', {_sql_choice(SEXES, "r1")}, {_sql_choice(CITIZENSHIP, "r2")},
-                      {_sql_choice(AGES, "r3")}, false, '', '', '', '' FROM synthetic_rows"""  # noqa: S608 (constants only)
+                    SELECT person_id, '', '', '', '', '', '', '', '', sex, citizenship, age_group, false, '', '', '', ''
+                    FROM synthetic_rows"""
             )
             cursor.execute(
                 f"""INSERT INTO cases_case (id, reference, organisation_id, person_id, status, version, created_at, created_by_id, updated_at,
                       region_id, exploitation_forms, perpetrator_roles, identification_body, erdr_number, closure_reason,
                       guardianship_body, stat_sex, stat_age_group, stat_citizenship, detection_source)
-                    SELECT s.case_id, 'S' || upper(substr(replace(s.case_id::text, '-', ''), 1, 12)),
-                      o.id, s.person_id, {_sql_choice(STATUSES, "s.r4")}, 1, now() - (s.r5 * interval '{days} days'), %s, now(),
-                      (SELECT id FROM directory_region ORDER BY id OFFSET floor(s.r6 * 20)::int LIMIT 1),
-                      ({_sql_choice(FORMS, "s.r7")})::jsonb, '[]'::jsonb, '', '', '', '', p.sex, p.age_group, p.citizenship, k.code
-                    FROM synthetic_rows s
-                    JOIN cases_person p ON p.id = s.person_id
-                    JOIN directory_organisation o ON o.id = (ARRAY[{org_ids}])[1 + floor(s.r8 * {len(organisations)})::int]
-                    JOIN directory_subjectkind k ON k.id = o.kind_id""",  # noqa: S608 (constants only)
+                    SELECT case_id, 'S' || upper(substr(replace(case_id::text, '-', ''), 1, 12)),
+                      (ARRAY[{org_ids}])[organisation], person_id, status, 1, created_at, %s, now(),
+                      region_id, forms, '[]'::jsonb, '', '', '', '', sex, age_group, citizenship,
+                      (ARRAY[{kinds}])[organisation]
+                    FROM synthetic_rows""",  # noqa: S608 (constants only)
                 [user.pk],
             )
         # The statistics rollup, rebuilt by the database in a few statements.
