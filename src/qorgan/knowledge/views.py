@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from qorgan.accounts.permissions import allowed
+
 from . import selectors
 from .catalogue import DOCUMENT_LANGUAGE, SOURCES_DIR
 from .models import CatalogueEntry
@@ -27,6 +29,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "query": query,
         "entries": entries,
         "version": selectors.live_version(),
+        "can_review": allowed("translation.review", request.user),
     }
     template = "knowledge/_entries.html" if request.htmx else "knowledge/catalogue.html"
     return render(request, template, context)
