@@ -61,6 +61,12 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, fixed_region: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_region = fixed_region
+        if not self.is_bound:  # the boxes show the default period, not an empty pattern
+            from django.utils import timezone
+
+            default = Period.year_to_date(timezone.localdate())
+            self.initial.setdefault("start", default.start)
+            self.initial.setdefault("end", default.end)
         choices = region_choices(str(_("The whole country")))
         if fixed_region:
             choices = [c for c in choices if c[0] == fixed_region]

@@ -47,6 +47,7 @@ CHART_WIDTH = 360
 BAR_SPACE = 280
 BAR_HEIGHT = 12
 ROW_HEIGHT = 38
+LABEL_CHARS = 44
 
 
 def _bars(breakdown: Breakdown) -> dict[str, Any]:
@@ -59,7 +60,8 @@ def _bars(breakdown: Breakdown) -> dict[str, Any]:
         bars.append(
             {
                 "key": key,
-                "label": label,
+                # The chart's label fits a phone's width; the table under it has it whole.
+                "label": label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
                 "value": cell.display(),
                 "label_y": row + 14,
                 "x": 0,
