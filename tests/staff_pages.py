@@ -27,6 +27,11 @@ STAFF_VIEWS = frozenset(
         "cases:list",
         "cases:detail",
         "cases:referrals",
+        "cases:incidents",
+        "cases:incident",
+        "cases:duplicates",
+        "cases:import",
+        "cases:import_job",
         "portal:triage_list",
         "portal:triage_detail",
         "monitoring:home",
@@ -71,6 +76,9 @@ NOT_STAFF_VIEWS = frozenset(
         "cases:attachment",
         "cases:matches",
         "cases:referral_action",
+        "cases:incident_action",
+        "cases:duplicate_action",
+        "cases:import_template",
         "notifications:read",
         "monitoring:download_export",
         "monitoring:open_data",
@@ -125,12 +133,16 @@ _PERSON_WORK = _EVERYONE | {
     "cases:list",
     "cases:detail",
     "cases:referrals",
+    "cases:incidents",
+    "cases:incident",
+    "cases:duplicates",
     "portal:triage_list",
     "portal:triage_detail",
     "monitoring:home",
     "monitoring:activities",
     "notifications:inbox",
 }
+_IMPORT = {"cases:import", "cases:import_job"}  # case managers and supervisors (issue 13 §4)
 _STATISTICS = {
     "monitoring:home",
     "monitoring:dashboard",
@@ -151,8 +163,8 @@ _HOTLINE = {
 }
 EXPECTED: dict[str, set[str]] = {
     "frontline_worker": _PERSON_WORK | _HOTLINE,
-    "case_manager": _PERSON_WORK | {"hotline:contact"},
-    "supervisor": _PERSON_WORK | _STATISTICS | _HOTLINE,
+    "case_manager": _PERSON_WORK | _IMPORT | {"hotline:contact"},
+    "supervisor": _PERSON_WORK | _IMPORT | _STATISTICS | _HOTLINE,
     "coordinator": _EVERYONE
     | _STATISTICS
     | {"monitoring:activities", "notifications:inbox", "hotline:statistics"},
@@ -288,6 +300,20 @@ def build_data(make_user: Callable[..., Any]) -> StaffData:
     from tests.hotline_data import hotline_data
 
     hotline_data(users)
+    # An incident with the case, and a checked import with its problems (issue 13 §3–4).
+    from qorgan.cases import incidents
+    from qorgan.cases.models import ImportJob
+
+    incident = incidents.open_incident(user=manager, kind="workplace", people_reported=3)
+    incidents.add_person(user=manager, incident=incident, case=case)
+    ImportJob.objects.create(
+        organisation=org01,
+        requested_by=manager,
+        fmt="register",
+        file_name="register.xlsx",
+        rows=2,
+        problems=[{"row": 3, "column": "ЖСН", "message": "ЖСН 12 цифрдан тұрады"}],
+    )
     return StaffData(users=users, case=case)
 
 

@@ -184,6 +184,8 @@ def request_coordination(*, user: Any, alert: DuplicateAlert) -> DuplicateAlert:
 
 def requests_for(user: Any) -> QuerySet[DuplicateAlert]:
     """Requests to coordinate about the user's organisation's cases (its supervisors answer)."""
+    if not allowed("screening.create", user) or not user.organisation_id:
+        return DuplicateAlert.objects.none()
     return (
         DuplicateAlert.objects.filter(other__organisation_id=user.organisation_id)
         .exclude(status=DuplicateStatus.OPEN)
@@ -251,7 +253,7 @@ def alert_for(user: Any, alert_id: Any) -> DuplicateAlert | None:
     """An alert the user's organisation is a side of (the asking side, or the asked side once
     asked); None otherwise, like an id that does not exist."""
     pk = as_uuid(str(alert_id))
-    if pk is None or not user.organisation_id:
+    if pk is None or not user.organisation_id or not allowed("screening.create", user):
         return None
     return (
         DuplicateAlert.objects.filter(pk=pk)

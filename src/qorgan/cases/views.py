@@ -151,8 +151,24 @@ def _org(code: str) -> Organisation | None:
 
 def _person(user: Any, case: Case, d: dict[str, Any], request: HttpRequest) -> str:
     version = d.pop("version")
-    services.update_person(user=user, case=case, expected_version=version, data=d)
-    return _("The person's data was saved.")
+    case = services.update_person(user=user, case=case, expected_version=version, data=d)
+    saved = _("The person's data was saved.")
+    check = getattr(case, "duplicate_check", None)  # issue 13 §3: told at once, nothing named
+    if check is not None and check.limited:
+        return (
+            saved
+            + " "
+            + _(
+                "The check for the same person at other organisations was not run: too many look-ups in the last hour."
+            )
+        )
+    if check is not None and check.alerts:
+        return (
+            saved
+            + " "
+            + _("A possible match: another organisation may have a case about this person.")
+        )
+    return saved
 
 
 def _status(user: Any, case: Case, d: dict[str, Any], request: HttpRequest) -> str:

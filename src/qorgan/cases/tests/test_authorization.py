@@ -304,3 +304,115 @@ def test_api_errors_speak_the_clients_language(
     response = client.get(f"/api/v1/cases/{uuid.uuid4()}/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 404
     assert response.json()["detail"] == not_found
+
+
+# --- Incidents, person links, duplicate alerts (issue 13 §3) -----------------------------------
+# The incident belongs to ``owner`` (ORG01) and links the world's case and a second case of
+# ORG01. A possible match: ``stranger`` (ORG03) has a case with the same IIN as the world's.
+# Nobody outside the owner sees the incident, its persons or its links; the matching
+# organisation is asked only through the alert, and answers only by its supervisor.
+
+MANAGERS = {Role.CASE_MANAGER, Role.SUPERVISOR}
+
+
+@pytest.fixture
+def incident_world(world: dict[str, Any]) -> dict[str, Any]:
+    from qorgan.cases import incidents
+    from qorgan.cases.models import DuplicateAlert
+
+    opener = world["opener"]
+    case = world["case"]
+    incident = incidents.open_incident(user=opener, kind="workplace", people_reported=2)
+    incidents.add_person(user=opener, incident=incident, case=case)
+    second = incidents.add_person(user=opener, incident=incident)
+    stranger = User.objects.create_user(
+        username="stranger-opener",
+        password="x" * 20,
+        role=Role.SUPERVISOR,
+        organisation=Organisation.objects.get(code="ORG03"),
+    )
+    theirs = services.open_case(organisation=stranger.organisation, by=stranger)
+    services.update_person(
+        user=stranger, case=theirs, expected_version=1, data={"iin": "090314600012"}
+    )
+    case.refresh_from_db()
+    services.update_person(
+        user=opener, case=case, expected_version=case.version, data={"iin": "090314600012"}
+    )
+    alert = DuplicateAlert.objects.get(case=case, other=theirs)
+    return {**world, "incident": incident, "second": second, "alert": alert, "theirs": theirs}
+
+
+def owner_person_role(role: str, relation: str) -> bool:
+    return role in PERSON_ROLES and relation == "owner"
+
+
+@pytest.mark.parametrize("relation", list(ORGS))
+@pytest.mark.parametrize("role", ROLES)
+def test_incident_matrix(incident_world: dict[str, Any], role: str, relation: str) -> None:
+    from qorgan.cases.models import Case, IncidentCase, PersonLink
+
+    w = incident_world
+    client = client_for(role, relation)
+    base = f"/api/v1/incidents/{w['incident'].pk}"
+    mine = owner_person_role(role, relation)
+    cases_before = Case.objects.count()
+
+    read = client.get(f"{base}/")
+    assert read.status_code == (200 if mine else 404), read.content[:300]
+    listed = client.get("/api/v1/incidents/").json()["results"]
+    assert [i["id"] for i in listed] == ([str(w["incident"].pk)] if mine else [])
+    add = client.post(f"{base}/persons/", {}, format="json")
+    assert add.status_code == (201 if mine else 404), add.content[:300]
+    assert Case.objects.count() == cases_before + (1 if mine else 0)
+    linked = client.post(f"{base}/persons/", {"case": str(w["theirs"].pk)}, format="json")
+    assert linked.status_code == 404  # another organisation's case: never linked, never shown
+    assert not IncidentCase.objects.filter(case=w["theirs"]).exists()
+    opened = client.post("/api/v1/incidents/", {"kind": "workplace"}, format="json")
+    assert opened.status_code == (201 if role in PERSON_ROLES else 403), opened.content[:300]
+
+    links = client.get(f"/api/v1/cases/{w['case'].pk}/links/")
+    assert links.status_code == (200 if sees(role, relation) else 404)
+    link = client.post(
+        f"/api/v1/cases/{w['case'].pk}/links/",
+        {"other": str(w["second"].pk), "relation": "parent"},
+        format="json",
+    )
+    # The receiver sees the world's case, not the incident's second case: 404 like no case.
+    assert link.status_code == (201 if mine else 404), link.content[:300]
+    assert PersonLink.objects.count() == (1 if mine else 0)
+
+
+@pytest.mark.parametrize("relation", list(ORGS))
+@pytest.mark.parametrize("role", ROLES)
+def test_duplicate_matrix(incident_world: dict[str, Any], role: str, relation: str) -> None:
+    from qorgan.cases import duplicates
+
+    w = incident_world
+    alert = w["alert"]
+    client = client_for(role, relation)
+    matches = client.get(f"/api/v1/cases/{w['case'].pk}/matches/")
+    if sees(role, relation) and relation == "owner":
+        [match] = matches.json()["results"]
+        assert match["organisation"] is None and match["other_reference"] is None
+        assert match["matched_by"] == ["iin"]
+
+    ask = client.post(f"/api/v1/duplicates/{alert.pk}/ask/", {}, format="json")
+    asking = role in MANAGERS and relation == "owner"
+    visible = role in PERSON_ROLES and relation == "owner"
+    assert ask.status_code == expected(asking, visible, 200), ask.content[:300]
+    if ask.status_code == 200:
+        assert ask.json()["organisation"] is None  # asked, not yet agreed: still unnamed
+    else:
+        duplicates.request_coordination(user=w["opener"], alert=alert)
+
+    requests = client.get("/api/v1/duplicates/requests/").json()["results"]
+    answers_it = role in PERSON_ROLES and relation == "stranger"
+    assert [r["id"] for r in requests] == ([str(alert.pk)] if answers_it else [])
+
+    agree = client.post(f"/api/v1/duplicates/{alert.pk}/agree/", {}, format="json")
+    agreeing = role == Role.SUPERVISOR and relation == "stranger"
+    seen = role in PERSON_ROLES and relation in {"owner", "stranger"}
+    assert agree.status_code == expected(agreeing, seen, 200), agree.content[:300]
+    alert.refresh_from_db()
+    assert alert.status == ("agreed" if agreeing else "requested")
