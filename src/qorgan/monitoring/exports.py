@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
@@ -233,7 +234,12 @@ def check_budget(quarter: str, *, again: bool = False) -> None:
                 "The privacy budget of %(quarter)s is spent: its synthetic releases have used "
                 "ε = %(spent)s of the total %(budget)s, and another would use %(epsilon)s more."
             )
-            % {"quarter": quarter, "spent": spent, "budget": budget, "epsilon": epsilon}
+            % {
+                "quarter": quarter,
+                "spent": number_format(spent, 2),
+                "budget": number_format(budget, 2),
+                "epsilon": number_format(epsilon, 2),
+            }
         )
 
 

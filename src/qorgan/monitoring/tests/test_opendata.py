@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qorgan.accounts.models import User
 from qorgan.accounts.roles import Role
@@ -331,3 +331,32 @@ def test_release_quarters_of_a_period() -> None:
     assert opendata.quarter_bounds("2024Q4") == (date(2024, 10, 1), date(2024, 12, 31))
     with pytest.raises(ValidationError):
         exports.release_quarters(Period(date(2026, 10, 1), today), today)
+
+
+def test_the_command_replaces_a_release_within_the_budget_only(
+    make_user: Any, settings: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    settings.OPEN_DATA_EPSILON = 1.0
+    settings.OPEN_DATA_EPSILON_BUDGET = 2.0
+    make_user(username="coord", role=Role.COORDINATOR, organisation="ORG01")
+    make_cases(1100, LAST, seed=8)
+    out = io.StringIO()
+    call_command("release_open_data", LAST, kind="synthetic", by="coord", stdout=out)
+    assert f"ε spent on {LAST}: 1 of 2" in out.getvalue()
+    call_command("release_open_data", LAST, kind="synthetic", by="coord", again=True, stdout=out)
+    assert f"ε spent on {LAST}: 2 of 2" in out.getvalue()
+    with translation.override("ru"), pytest.raises(CommandError) as refused:
+        call_command("release_open_data", LAST, kind="synthetic", by="coord", again=True)
+    assert str(refused.value) == (
+        f"Бюджет приватности за {LAST} исчерпан: его синтетические выпуски израсходовали "
+        "ε = 2,00 из общего 2,00, а ещё один израсходовал бы ещё 1,00."
+    )
+    assert OpenDataRelease.objects.filter(period=LAST, current=True).count() == 1
+    assert OpenDataRelease.objects.filter(period=LAST).count() == 2
+    with pytest.raises(CommandError, match="not ended"):
+        call_command("release_open_data", quarter_back(0), by="coord")
+    listing = io.StringIO()
+    call_command("release_open_data", stdout=listing)
+    assert "(replaced)" in listing.getvalue()
