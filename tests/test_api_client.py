@@ -247,8 +247,19 @@ def test_a_generated_client_calls_every_endpoint(
                 "cases_matches",
                 "cases_consent_record",
                 "cases_referral_send",
+                "cases_notes_list",
+                "cases_note_add",
+                "cases_followup_add",
+                "cases_assign",
+                "cases_handover_request",
+                "cases_approval_request",
+                "cases_goal_result",
+                "cases_consent_withdraw",
             ],
             "referrals": ["referrals_list", "referrals_action"],
+            "followups": ["followups_close"],
+            "handovers": ["handovers_answer"],
+            "approvals": ["approvals_decide"],
             "hotline": [
                 "hotline_contacts_create",
                 "hotline_contacts_list",
@@ -424,6 +435,109 @@ def test_a_generated_client_calls_every_endpoint(
             body=models.ReferralAction.from_dict(body),
         )
         assert answered.history[-1].by in {"owner", "receiver"}
+
+    # Working the case (issue 13): notes, follow-ups, assignment, goal result, an approval sent
+    # back, a handover declined by the receiver's supervisor, the consent withdrawn.
+    note = call(
+        "cases_note_add",
+        receiver_api,
+        201,
+        "CaseNote",
+        case_id=case_id,
+        body=models.CaseNoteCreate(text="Legal advice given"),
+    )
+    notes = call("cases_notes_list", owner_api, 200, "CaseNoteList", case_id=case_id)
+    assert [n.id for n in notes.results] == [note.id] and notes.results[0].organisation == "ORG02"
+    followup = call(
+        "cases_followup_add",
+        owner_api,
+        201,
+        "FollowUp",
+        case_id=case_id,
+        body=models.FollowUpCreate(task="Call back", due_on=today),
+    )
+    closed = call(
+        "followups_close",
+        owner_api,
+        200,
+        "FollowUp",
+        followup_id=str(followup.id),
+        body=models.FollowUpClose(done=True),
+    )
+    assert closed.status == models.FollowUpStatusEnum.DONE
+    assigned = call(
+        "cases_assign",
+        owner_api,
+        201,
+        "CaseAssignment",
+        case_id=case_id,
+        body=models.CaseAssignmentCreate(user="owner"),
+    )
+    assert assigned.active
+    from qorgan.accounts.models import User as UserModel
+    from qorgan.cases.models import Case as CaseModel
+
+    goal = case_services.add_objective(
+        user=UserModel.objects.get(username="owner"),
+        case=CaseModel.objects.get(pk=case_id),
+        objective="Housing",
+        due_on=today,
+    )
+    result = call(
+        "cases_goal_result",
+        owner_api,
+        200,
+        "Goal",
+        case_id=case_id,
+        goal_id=str(goal.pk),
+        body=models.GoalResult(achieved=True, on=today),
+    )
+    assert result.status == models.GoalStatusEnum.ACHIEVED
+    approval = call(
+        "cases_approval_request",
+        owner_api,
+        201,
+        "CaseApproval",
+        case_id=case_id,
+        body=models.CaseApprovalCreate(status=models.CaseStatusEnum.CLOSED, closure_reason="done"),
+    )
+    decided = call(
+        "approvals_decide",
+        owner_api,
+        200,
+        "CaseApproval",
+        approval_id=str(approval.id),
+        body=models.ApprovalDecision(approve=False, reason="Wait for the court"),
+    )
+    assert decided.status == models.ApprovalStatusEnum.SENT_BACK
+    handover = call(
+        "cases_handover_request",
+        owner_api,
+        201,
+        "Handover",
+        case_id=case_id,
+        body=models.HandoverCreate(to="ORG02", consent=consent.id),
+    )
+    make_user(username="receiver-supervisor", role=Role.SUPERVISOR, organisation="ORG02")
+    answered_handover = call(
+        "handovers_answer",
+        client("receiver-supervisor"),
+        200,
+        "Handover",
+        handover_id=str(handover.id),
+        body=models.HandoverAnswer(accept=False, reason="No places this month"),
+    )
+    assert answered_handover.status == models.HandoverStatusEnum.DECLINED
+    withdrawn = call(
+        "cases_consent_withdraw",
+        owner_api,
+        200,
+        "Consent",
+        case_id=case_id,
+        consent_id=str(consent.id),
+        body=models.ConsentWithdraw(withdrawn_on=today),
+    )
+    assert withdrawn.withdrawn_on == today
     call("me", owner_api, 200, "Me")
 
     # The hotline desk: a telephony system logs a contact as an operator; list, read.

@@ -42,7 +42,7 @@ CREATE_ERRORS = errors(*BODY_ERRORS, 403, 404)
 # --- Schemas -------------------------------------------------------------------------------------
 
 
-class NoteSerializer(serializers.Serializer):
+class CaseNoteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     organisation = serializers.CharField(help_text="Code of the writer's organisation.")
     written_by = serializers.CharField()
@@ -50,11 +50,11 @@ class NoteSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class NoteListSerializer(serializers.Serializer):
-    results = NoteSerializer(many=True)
+class CaseNoteListSerializer(serializers.Serializer):
+    results = CaseNoteSerializer(many=True)
 
 
-class NoteCreateSerializer(serializers.Serializer):
+class CaseNoteCreateSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="At most 4000 characters; stored encrypted.")
 
 
@@ -79,14 +79,14 @@ class FollowUpCloseSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class AssignmentSerializer(serializers.Serializer):
+class CaseAssignmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = serializers.CharField()
     organisation = serializers.CharField()
     active = serializers.BooleanField()
 
 
-class AssignmentCreateSerializer(serializers.Serializer):
+class CaseAssignmentCreateSerializer(serializers.Serializer):
     user = serializers.CharField(help_text="Username of a case worker of your organisation.")
 
 
@@ -104,12 +104,12 @@ class HandoverCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class AnswerSerializer(serializers.Serializer):
+class HandoverAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class ApprovalSerializer(serializers.Serializer):
+class CaseApprovalSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=ApprovalKind.choices)
@@ -118,16 +118,18 @@ class ApprovalSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ApprovalCreateSerializer(serializers.Serializer):
+class CaseApprovalCreateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[CaseStatus.IDENTIFIED, CaseStatus.NOT_IDENTIFIED, CaseStatus.CLOSED]
+        choices=CaseStatus.choices,
+        help_text="identified, not_identified (with the decision's date and body) or closed "
+        "(with the reason): the decisions that wait for a supervisor.",
     )
     identification_date = serializers.DateField(required=False)
     identification_body = serializers.CharField(required=False, allow_blank=True)
     closure_reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class DecisionSerializer(serializers.Serializer):
+class ApprovalDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Needed to send back."
@@ -148,7 +150,7 @@ class GoalSerializer(serializers.Serializer):
     resolved_on = serializers.DateField(allow_null=True)
 
 
-class WithdrawSerializer(serializers.Serializer):
+class ConsentWithdrawSerializer(serializers.Serializer):
     withdrawn_on = serializers.DateField()
 
 
@@ -205,7 +207,7 @@ class CaseNotesView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="cases_notes_list", responses={200: NoteListSerializer, **CASE_ERRORS}
+        operation_id="cases_notes_list", responses={200: CaseNoteListSerializer, **CASE_ERRORS}
     )
     @answers
     def get(self, request: Request, case_id: str) -> Response:
@@ -228,8 +230,8 @@ class CaseNotesView(APIView):
 
     @extend_schema(
         operation_id="cases_note_add",
-        request=NoteCreateSerializer,
-        responses={201: NoteSerializer, **CREATE_ERRORS},
+        request=CaseNoteCreateSerializer,
+        responses={201: CaseNoteSerializer, **CREATE_ERRORS},
     )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
@@ -309,8 +311,8 @@ class CaseAssignmentsView(APIView):
 
     @extend_schema(
         operation_id="cases_assign",
-        request=AssignmentCreateSerializer,
-        responses={201: AssignmentSerializer, **CREATE_ERRORS},
+        request=CaseAssignmentCreateSerializer,
+        responses={201: CaseAssignmentSerializer, **CREATE_ERRORS},
     )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
@@ -370,7 +372,7 @@ class HandoverAnswerView(APIView):
 
     @extend_schema(
         operation_id="handovers_answer",
-        request=AnswerSerializer,
+        request=HandoverAnswerSerializer,
         responses={200: HandoverSerializer, **CREATE_ERRORS},
     )
     @answers
@@ -401,8 +403,8 @@ class CaseApprovalsView(APIView):
 
     @extend_schema(
         operation_id="cases_approval_request",
-        request=ApprovalCreateSerializer,
-        responses={201: ApprovalSerializer, **CREATE_ERRORS},
+        request=CaseApprovalCreateSerializer,
+        responses={201: CaseApprovalSerializer, **CREATE_ERRORS},
     )
     @answers
     def post(self, request: Request, case_id: str) -> Response:
@@ -424,8 +426,8 @@ class ApprovalDecideView(APIView):
 
     @extend_schema(
         operation_id="approvals_decide",
-        request=DecisionSerializer,
-        responses={200: ApprovalSerializer, **errors(*BODY_ERRORS, 403, 404, 409)},
+        request=ApprovalDecisionSerializer,
+        responses={200: CaseApprovalSerializer, **errors(*BODY_ERRORS, 403, 404, 409)},
     )
     @answers
     def post(self, request: Request, approval_id: str) -> Response:
@@ -481,7 +483,7 @@ class ConsentWithdrawView(APIView):
 
     @extend_schema(
         operation_id="cases_consent_withdraw",
-        request=WithdrawSerializer,
+        request=ConsentWithdrawSerializer,
         responses={200: ConsentSerializer, **CREATE_ERRORS},
     )
     @answers

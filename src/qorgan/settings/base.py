@@ -319,6 +319,11 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "qorgan.accounts.roles.Role",
         "ConsentPurposeEnum": "qorgan.cases.models.ConsentPurpose",
         "ConsentFormEnum": "qorgan.cases.models.ConsentForm",
+        "ApprovalKindEnum": "qorgan.cases.models.ApprovalKind",
+        "ApprovalStatusEnum": "qorgan.cases.models.ApprovalStatus",
+        "FollowUpStatusEnum": "qorgan.cases.models.FollowUpStatus",
+        "HandoverStatusEnum": "qorgan.cases.models.HandoverStatus",
+        "GoalStatusEnum": "qorgan.cases.models.ObjectiveStatus",
     },
 }
 
