@@ -129,6 +129,11 @@ class CatalogueEntry(models.Model):
         return localized(self, "text")
 
     @property
+    def short(self) -> str:
+        """The short label in the active language; the full text where there is none."""
+        return localized(self, "short") or self.text
+
+    @property
     def phones(self) -> list[str]:
         """A hotline's numbers to dial (validated when entered); the first is ``extra.phone``."""
         return [p.tel for p in self.phone_list]
@@ -246,8 +251,3 @@ class Translation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} {self.object_type} {self.code}.{self.field}"
-
-    @property
-    def short(self) -> str:
-        """The short label in the active language; the full text where there is none."""
-        return localized(self, "short") or self.text
