@@ -144,7 +144,7 @@ def from_stored(value: Any) -> list[Phone]:
             except PhoneError:
                 continue
         elif isinstance(item, dict):
-            kind = item.get("kind") if item.get("kind") in KINDS else "phone"
+            kind = str(item["kind"]) if item.get("kind") in KINDS else "phone"
             display = " ".join(str(item.get("display") or "").split())
             candidates = [str(item.get("tel") or ""), display]
             for candidate in candidates:
@@ -237,6 +237,5 @@ class PhoneListField(models.JSONField):
             raise ValidationError(error_message(bad), code="phone")
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        defaults = {"form_class": PhoneListFormField}
-        defaults.update(kwargs)
+        defaults: dict[str, Any] = {"form_class": PhoneListFormField, **kwargs}
         return models.Field.formfield(self, **defaults)

@@ -62,6 +62,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "source",
     )
     list_filter = ("kind", "region", "is_help_organisation", "triages_reports", "active")
+    list_select_related = ("kind", "region", "edited_by")
     search_fields = ("code", "name_kk", "name_ru", "name_en", "city_kk", "city_ru", "email")
     filter_horizontal = ("serves_regions",)
     readonly_fields = (
