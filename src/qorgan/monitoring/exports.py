@@ -145,7 +145,8 @@ def _htcds_record(user: User, reference: str, case: Case) -> dict[str, Any]:
         reference=reference,
         status=case.status,
         history=[c.to_status for c in case.status_changes.all()],
-        closure_reason=case.closure_reason,
+        # Free text may name people: only the organisation's own supervisors get it.
+        closure_reason="" if user.role == Role.COORDINATOR else case.closure_reason,
         owner=owner,
         decision_body=body,
         decision_recorder_kind=recorder_kind,

@@ -261,6 +261,7 @@ def test_coordinators_get_their_scope_de_identified(
     ids = [r[0] for r in rows]
     assert len(ids) == 2  # the two Almaty cases, not Astana's
     assert not set(ids) & references and all(i.startswith("C") for i in ids)
+    assert {r[header.index("cas_ReasonForCaseClosure")] for r in rows} == {""}  # free text
     owners = {r[header.index("cas_CaseOwner")] for r in rows}
     assert owners and "sup" not in owners and all(o.startswith("U") for o in owners)
     _header, events = export(client, "events", django_capture_on_commit_callbacks)
@@ -270,6 +271,8 @@ def test_coordinators_get_their_scope_de_identified(
     client.force_login(national)
     header, rows = export(client, "cases", django_capture_on_commit_callbacks)
     assert len(rows) == 3
+    closed = [r for r in rows if r[header.index("cas_Status")] == "Closed"]
+    assert len(closed) == 1 and closed[0][header.index("cas_ReasonForCaseClosure")] == ""
     assert set(ids) <= {r[0] for r in rows}  # the same case, the same pseudonym
 
 
