@@ -1,5 +1,5 @@
 """Withdrawal of the person's consent, and what follows (issue 13 §2): referrals waiting for an
-answer under it are withdrawn, a handover waiting under it is cancelled, no disclosure to the
+answer under it are withdrawn and accepted ones end, a handover waiting under it is cancelled, no disclosure to the
 police is made under it any more, and the organisations it let in lose access to the case
 (``permissions.participant_filter`` reads the consent every time)."""
 
@@ -40,18 +40,7 @@ def withdraw(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> Withd
         raise ValidationError({"withdrawn_on": [_("cannot be in the future")]})
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
-    pending = list(
-        Referral.objects.select_for_update().filter(consent=consent, status=ReferralStatus.SENT)
-    )
-    for referral in pending:
-        referral.status = ReferralStatus.WITHDRAWN
-        referral.save(update_fields=["status"])
-        ReferralEvent.objects.create(
-            referral=referral, action="withdrawn", by=user, note="consent withdrawn"
-        )
-    cancelled = Handover.objects.filter(consent=consent, status=HandoverStatus.REQUESTED).update(
-        status=HandoverStatus.CANCELLED
-    )
+    # The organisations it let in (before their referrals end): they lose access to the case.
     out = tuple(
         sorted(
             set(
@@ -60,6 +49,23 @@ def withdraw(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> Withd
                 ).values_list("to_organisation__code", flat=True)
             )
         )
+    )
+    pending = list(
+        Referral.objects.select_for_update().filter(consent=consent, status=ReferralStatus.SENT)
+    )
+    # Referrals waiting for an answer are withdrawn; accepted ones end too (the receiver may no
+    # longer work under this consent); completed ones stay in the history.
+    ended = list(
+        Referral.objects.select_for_update().filter(consent=consent, status=ReferralStatus.ACCEPTED)
+    )
+    for referral in pending + ended:
+        referral.status = ReferralStatus.WITHDRAWN
+        referral.save(update_fields=["status"])
+        ReferralEvent.objects.create(
+            referral=referral, action="withdrawn", by=user, note="consent withdrawn"
+        )
+    cancelled = Handover.objects.filter(consent=consent, status=HandoverStatus.REQUESTED).update(
+        status=HandoverStatus.CANCELLED
     )
     audit.record(
         actor=user,
