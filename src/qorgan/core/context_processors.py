@@ -25,7 +25,7 @@ def languages(request: HttpRequest) -> dict[str, Any]:
         switcher.append(
             {
                 "code": code,
-                "name": info["name_local"],
+                "name": info["name_local"][:1].upper() + info["name_local"][1:],
                 "url": translate_url(path, code),
                 "active": code == current,
             }
