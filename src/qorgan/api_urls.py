@@ -107,7 +107,7 @@ urlpatterns = [
         name="duplicate-requests",
     ),
     path(
-        "duplicates/<str:alert_id>/<str:action>/",
+        "duplicates/<str:alert_id>/",
         api(incident_api.DuplicateActionView),
         name="duplicate-action",
     ),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qorgan.core.api_schema import BODY_ERRORS, errors
+from qorgan.core.i18n import one_of
 from qorgan.directory.models import Region
 
 from . import duplicates, incidents
@@ -91,6 +93,13 @@ class DuplicateRequestListSerializer(serializers.Serializer):
     results = DuplicateRequestSerializer(many=True)
 
 
+class DuplicateActionSerializer(serializers.Serializer):
+    """ask (the case's organisation, unnamed other); agree or decline (the other
+    organisation's supervisor); same or different (either side, once agreed)."""
+
+    action = _choice(list(DUPLICATE_ACTIONS))
+
+
 class DuplicateStateSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = _choice(DuplicateStatus)
@@ -127,7 +136,9 @@ def _incident(request: Request, incident_id: str) -> Incident:
 class IncidentListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="incidents_list", responses={200: IncidentListSerializer})
+    @extend_schema(
+        operation_id="incidents_list", responses={200: IncidentListSerializer, **errors(403)}
+    )
     def get(self, request: Request) -> Response:
         found = incidents.incidents_for(request.user)[:200]
         return Response({"results": [incident_json(request.user, i) for i in found]})
@@ -219,7 +230,8 @@ class DuplicateRequestListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="duplicates_requests", responses={200: DuplicateRequestListSerializer}
+        operation_id="duplicates_requests",
+        responses={200: DuplicateRequestListSerializer, **errors(403)},
     )
     def get(self, request: Request) -> Response:
         found = duplicates.requests_for(request.user)[:200]
@@ -244,14 +256,12 @@ class DuplicateActionView(APIView):
 
     @extend_schema(
         operation_id="duplicates_action",
-        parameters=[
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(DUPLICATE_ACTIONS))
-        ],
-        request=None,
+        request=DuplicateActionSerializer,
         responses={200: DuplicateStateSerializer, **WRITE_ERRORS},
     )
     @answers
-    def post(self, request: Request, alert_id: str, action: str) -> Response:
+    def post(self, request: Request, alert_id: str) -> Response:
+        action = str(_object(request.data).get("action", ""))
         alert = duplicates.alert_for(request.user, alert_id)
         if alert is None:
             raise NotFound(_("no such possible match"))
@@ -263,7 +273,7 @@ class DuplicateActionView(APIView):
         elif action in ("same", "different"):
             alert = duplicates.resolve(user=user, alert=alert, same_person=action == "same")
         else:
-            raise NotFound(_("no such action"))
+            raise ValidationError({"action": [one_of(DUPLICATE_ACTIONS)]})
         return Response(state_json(user, alert))
 
 

@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "qorgan.cases.models.FollowUpStatus",
         "HandoverStatusEnum": "qorgan.cases.models.HandoverStatus",
         "GoalStatusEnum": "qorgan.cases.models.ObjectiveStatus",
+        "IncidentKindEnum": "qorgan.cases.models.IncidentKind",
+        "DuplicateStatusEnum": "qorgan.cases.models.DuplicateStatus",
     },
 }
 

@@ -397,7 +397,7 @@ def test_duplicate_matrix(incident_world: dict[str, Any], role: str, relation: s
         assert match["organisation"] is None and match["other_reference"] is None
         assert match["matched_by"] == ["iin"]
 
-    ask = client.post(f"/api/v1/duplicates/{alert.pk}/ask/", {}, format="json")
+    ask = client.post(f"/api/v1/duplicates/{alert.pk}/", {"action": "ask"}, format="json")
     asking = role in MANAGERS and relation == "owner"
     visible = role in PERSON_ROLES and relation == "owner"
     assert ask.status_code == expected(asking, visible, 200), ask.content[:300]
@@ -410,7 +410,7 @@ def test_duplicate_matrix(incident_world: dict[str, Any], role: str, relation: s
     answers_it = role in PERSON_ROLES and relation == "stranger"
     assert [r["id"] for r in requests] == ([str(alert.pk)] if answers_it else [])
 
-    agree = client.post(f"/api/v1/duplicates/{alert.pk}/agree/", {}, format="json")
+    agree = client.post(f"/api/v1/duplicates/{alert.pk}/", {"action": "agree"}, format="json")
     agreeing = role == Role.SUPERVISOR and relation == "stranger"
     seen = role in PERSON_ROLES and relation in {"owner", "stranger"}
     assert agree.status_code == expected(agreeing, seen, 200), agree.content[:300]
