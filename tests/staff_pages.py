@@ -73,6 +73,7 @@ NOT_STAFF_VIEWS = frozenset(
         "accounts:two_factor",
         "audit_export",
         "cases:action",
+        "cases:work",
         "cases:attachment",
         "cases:matches",
         "cases:referral_action",

@@ -333,4 +333,5 @@ def work_action(request: HttpRequest, case_id: str, action: str) -> HttpResponse
         messages.error(request, str(exc) or _("You may not do this."))
     if not selectors.cases_for(user).filter(pk=case.pk).exists():
         return redirect("cases:list")  # the user's organisation no longer sees the case
-    return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#work")
+    # To the top of the case page, where the message (done, or what refused it) is shown.
+    return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
