@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from qorgan.accounts.permissions import allowed
 from qorgan.core.i18n import active_language
+from qorgan.core.widgets import parse_date
 from qorgan.directory.models import Organisation
 from qorgan.directory.selectors import help_organisations_for_region
 from qorgan.knowledge.models import CatalogueEntry
@@ -214,7 +215,7 @@ def refer(request: HttpRequest, pk: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("hotline:contact", pk=contact.pk)
     organisation = Organisation.objects.get(pk=form.cleaned_data["to_organisation"])
     try:
@@ -342,7 +343,7 @@ def readout(request: HttpRequest) -> HttpResponse:
 
 def _date(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(value or "")
+        return parse_date(value or "")  # dd.mm.yyyy as typed, or ISO
     except ValueError:
         return default
 

@@ -220,3 +220,18 @@ def test_statistics_withhold_small_cells(desk: dict[str, Any]) -> None:
     assert stats["hotline_region"].cells["KZ-71"].value >= 5
     assert stats["hotline_region"].cells["KZ-10"].suppressed
     assert selectors.appeals_by_region(date(today.year, 1, 1), today) == {"KZ-71": 6}
+
+
+def test_a_contact_corrected_to_crisis_alerts_then(desk: dict[str, Any]) -> None:
+    contact = services.log_contact(
+        user=desk["operator"], hotline=desk["hotline"], data={**CRISIS, "contact_type": "tip"}
+    )
+    assert not Notification.objects.filter(reference=contact.reference).exists()
+    with pytest.raises(PermissionDenied):
+        services.update_contact(user=desk["officer"], contact=contact, data=CRISIS)
+    services.update_contact(user=desk["operator"], contact=contact, data=CRISIS)
+    assert (
+        Notification.objects.filter(reference=contact.reference, kind="hotline_crisis").count() == 2
+    )
+    event = AuditEvent.objects.filter(object_type="hotline.Contact", action="update").get()
+    assert event.fields == ["contact_type"]
