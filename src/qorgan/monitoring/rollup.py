@@ -198,6 +198,7 @@ def rebuild() -> int:
         return len(ids)
     member, cell = RollupMember._meta.db_table, StatCell._meta.db_table
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS rollup_keys")  # a rebuild earlier in this transaction
         cursor.execute(
             f"""CREATE TEMP TABLE rollup_keys ON COMMIT DROP AS
                 SELECT case_id, record_key FROM {member}"""  # noqa: S608
