@@ -11,6 +11,7 @@ urlpatterns = [
     path("readout/", views.readout, name="readout"),
     path("statistics/", views.statistics, name="statistics"),
     path("contacts/<uuid:pk>/", views.contact_detail, name="contact"),
+    path("contacts/<uuid:pk>/edit/", views.edit, name="edit"),
     path("contacts/<uuid:pk>/take/", views.take, name="take"),
     path("contacts/<uuid:pk>/refer/", views.refer, name="refer"),
     path("contacts/<uuid:pk>/police/", views.police, name="police"),

@@ -201,6 +201,36 @@ def _failed(request: HttpRequest, contact: Contact, exc: ValidationError) -> Htt
     return redirect("hotline:contact", pk=contact.pk)
 
 
+def edit(request: HttpRequest, pk: str) -> HttpResponse:
+    """Correct or complete a contact after the call (the desk's form, filled in)."""
+    user: Any = request.user
+    contact = _contact_or_404(request, pk)
+    if not allowed("hotline.edit", user, contact):
+        raise PermissionDenied
+    initial = {
+        field: getattr(contact, field)
+        for field in ContactForm.base_fields
+        if field not in ("region",)
+    }
+    initial["region"] = contact.region.code if contact.region else ""
+    form = ContactForm(request.POST or None, initial=initial)
+    signs = request.POST.getlist("signs") if request.method == "POST" else list(contact.signs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(
+                user=user, contact=contact, data={**form.cleaned_data, "signs": signs}
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return _done(request, contact, _("Saved."))
+    return render(
+        request,
+        "hotline/edit.html",
+        {"form": form, "contact": contact, "signs": _sign_checklist(signs)},
+    )
+
+
 @require_POST
 def take(request: HttpRequest, pk: str) -> HttpResponse:
     contact = _contact_or_404(request, pk)

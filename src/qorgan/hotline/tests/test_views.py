@@ -136,3 +136,28 @@ def test_screening_opens_prefilled_and_links_back(client: Any, desk: dict[str, A
     assert answer.status_code == 302
     contact.refresh_from_db()
     assert contact.screening is not None and contact.outcome in ("screening", "case")
+
+
+def test_the_operator_completes_a_contact_after_the_call(client: Any, desk: dict[str, Any]) -> None:
+    client.force_login(desk["operator"])
+    _post_crisis(client, contact_type="tip")
+    contact = Contact.objects.get()
+    url = reverse("hotline:edit", args=[contact.pk])
+    page = client.get(url).content.decode()
+    assert 'value="S12" checked' in page and "Сестру держат" in page
+    answer = client.post(
+        url,
+        {
+            **CRISIS,
+            "contact_type": "tip",
+            "signs": ["S12"],
+            "actions": ["information", "call_102"],
+            "account": "Дополнено после звонка",
+        },
+    )
+    assert answer.status_code == 302
+    contact.refresh_from_db()
+    assert contact.signs == ["S12"] and contact.actions == ["information", "call_102"]
+    assert contact.account == "Дополнено после звонка" and contact.outcome == "advice"
+    client.force_login(desk["officer"])
+    assert client.get(url).status_code == 404
