@@ -56,6 +56,7 @@ STAFF_VIEWS = frozenset(
         "screening:offline",
         "hotline:desk",
         "hotline:contact",
+        "hotline:edit",
         "hotline:handover",
         "hotline:directory",
         "hotline:readout",
@@ -157,6 +158,7 @@ _STATISTICS = {
 _HOTLINE = {
     "hotline:desk",
     "hotline:contact",
+    "hotline:edit",
     "hotline:handover",
     "hotline:directory",
     "hotline:readout",
