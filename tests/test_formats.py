@@ -4,6 +4,7 @@ dates typed as dd.mm.yyyy in a text box in every language."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django import forms
@@ -12,6 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 
+from qorgan.accounts.roles import Role
 from qorgan.cases.forms import DATE as CASES_DATE
 from qorgan.core.widgets import DATE, DateInput
 from qorgan.monitoring.forms import DATE as MONITORING_DATE
@@ -61,3 +63,26 @@ def test_staff_forms_use_the_shared_date_box() -> None:
     assert isinstance(CASES_DATE, DateInput)
     assert isinstance(MONITORING_DATE, DateInput)
     assert isinstance(DATE, DateInput)
+
+
+def test_filter_dates_are_typed_day_month_year(client: Any, make_user: Any) -> None:
+    """The audit log's and the hotline statistics' filters: text boxes for dd.mm.yyyy (ISO
+    still accepted), shown back as typed."""
+    from qorgan.core.widgets import parse_date
+
+    assert parse_date("29.11.2026") == parse_date("2026-11-29") == WHEN.date()
+    with pytest.raises(ValueError):
+        parse_date("11/29/2026")
+    client.force_login(
+        make_user(username="admin1", role=Role.ADMINISTRATOR, organisation="", is_staff=True)
+    )
+    page = client.get("/kk/audit/", {"since": "01.01.2026", "until": "29.11.2026"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'type="date"' not in body
+    assert 'value="01.01.2026"' in body and 'placeholder="кк.аа.жжжж"' in body
+    stats = client.get("/ru/hotline/statistics/", {"start": "01.02.2026", "end": "2026-03-31"})
+    body = stats.content.decode()
+    assert stats.status_code == 200
+    assert 'value="01.02.2026"' in body and 'value="31.03.2026"' in body
+    assert 'type="date"' not in body

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.shortcuts import render
 from .audit import record, verify_chain
 from .models import AuditEvent
 from .spreadsheet import spreadsheet_safe
+from .widgets import parse_date
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
@@ -33,7 +33,7 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str
     for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
         if params[key]:
             try:
-                events = events.filter(**{lookup: date.fromisoformat(params[key])})
+                events = events.filter(**{lookup: parse_date(params[key])})
             except ValueError:
                 params[key] = ""
     return events, params

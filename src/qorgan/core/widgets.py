@@ -10,6 +10,9 @@ adds the ISO format).
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +37,14 @@ class DateInput(forms.DateInput):
 
 
 DATE = DateInput()
+
+
+_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+
+
+def parse_date(text: str) -> date:
+    """A date typed in a filter box: dd.mm.yyyy, or ISO yyyy-mm-dd. ValueError otherwise."""
+    text = (text or "").strip()
+    if _DAY_MONTH_YEAR.match(text):
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    return date.fromisoformat(text)

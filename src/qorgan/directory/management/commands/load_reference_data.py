@@ -96,17 +96,24 @@ class Command(BaseCommand):
                 counts = load_directory_into_db(
                     directory=directory, version=result.version, report=directory_report
                 )
-                audit.record(
-                    actor=None,
-                    action="reference_data_load",
-                    object_type="knowledge.CatalogueVersion",
-                    object_id=result.version,
-                    detail={
-                        "applied": len(directory_report.applied),
-                        "kept_local": len(directory_report.kept_local),
-                        "conflicts": len(directory_report.conflicts),
-                    },
-                )
+                # A load that changed or met a local edit is audited (a first load into an
+                # empty database adds the shipped data and is not an edit).
+                if (
+                    directory_report.applied
+                    or directory_report.conflicts
+                    or directory_report.kept_local
+                ):
+                    audit.record(
+                        actor=None,
+                        action="reference_data_load",
+                        object_type="knowledge.CatalogueVersion",
+                        object_id=result.version,
+                        detail={
+                            "applied": len(directory_report.applied),
+                            "kept_local": len(directory_report.kept_local),
+                            "conflicts": len(directory_report.conflicts),
+                        },
+                    )
                 if dry_run:
                     transaction.set_rollback(True)
         except ReferenceDataVersionError as exc:
