@@ -127,3 +127,20 @@ def test_po_export_and_import(reviewer: Client) -> None:
         follow=True,
     )
     assert "not uz" in wrong.content.decode()
+
+
+def test_every_shipped_translation_translates_a_catalogue_text() -> None:
+    from qorgan.core.i18n import portal_only_language_codes
+    from qorgan.knowledge.models import CatalogueEntry, CatalogueGroup
+    from qorgan.knowledge.translations import shipped_rows
+
+    entries = set(CatalogueEntry.objects.values_list("code", flat=True))
+    groups = {f"{g.kind.code}/{g.code}" for g in CatalogueGroup.objects.select_related("kind")}
+    rows = shipped_rows()
+    assert {row[3] for row in rows} == set(portal_only_language_codes())
+    for object_type, code, field, _language, text in rows:
+        assert code in (entries if object_type == "entry" else groups), code
+        assert field in ("text", "title") and text.strip()
+    # Each text in all three languages.
+    keys = {(o, c, f) for o, c, f, _l, _t in rows}
+    assert len(rows) == 3 * len(keys)
