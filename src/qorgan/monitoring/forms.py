@@ -59,6 +59,8 @@ class PeriodForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)
 
     def __init__(self, *args: Any, fixed_region: str = "", **kwargs: Any) -> None:
+        if fixed_region and args and args[0] is not None:
+            args = ({**args[0].dict(), "region": fixed_region}, *args[1:])  # other regions: ignored
         super().__init__(*args, **kwargs)
         self.fixed_region = fixed_region
         if not self.is_bound:  # the boxes show the default period, not an empty pattern

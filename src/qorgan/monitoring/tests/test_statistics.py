@@ -473,3 +473,30 @@ def test_bar_chart_geometry(coordinator_client: Any, fixture: dict[str, Any]) ->
             assert w == round(280 * (v or 0) / top)  # length ∝ the published number
     # The months chart shows the month of the cases with the page's number for it.
     assert f'data-value="{stats["trend"].cells[f"{LAST_MONTH:%Y-%m}"].display()}"' in page
+
+
+def test_a_regional_coordinator_gets_their_region_whatever_they_ask(
+    client: Any, make_user: Any, fixture: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from qorgan.directory.models import SubjectKind
+    from qorgan.monitoring.models import ExportJob
+
+    akimat = Organisation.objects.create(
+        code="AKIMAT71",
+        kind=SubjectKind.objects.get(code="local_executive_body"),
+        name_kk="Астана әкімдігі",
+        region=Region.objects.get(code="KZ-71"),
+    )
+    user = make_user(username="regional", role=Role.COORDINATOR, organisation="")
+    user.organisation = akimat
+    user.save()
+    client.force_login(user)
+    start = f"{PERIOD.start:%d.%m.%Y}"
+    page = client.get(f"/en/monitoring/statistics/?region=KZ-75&start={start}").content.decode()
+    assert 'value="KZ-71"' in page and 'value="KZ-75"' not in page
+    assert total_on(page) == national_statistics(PERIOD, "KZ-71")["total_cases"].display()
+    risk = client.get("/en/monitoring/risk/").content.decode()
+    assert risk.count('<th scope="row">') == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/monitoring/report.csv", {"region": "KZ-75", "start": start})
+    assert ExportJob.objects.get().params["region"] == "KZ-71"
