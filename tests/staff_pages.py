@@ -81,6 +81,7 @@ NOT_STAFF_VIEWS = frozenset(
         "cases:incident_action",
         "cases:duplicate_action",
         "cases:import_template",
+        "cases:case_incident",
         "notifications:read",
         "monitoring:download_export",
         "monitoring:open_data",

@@ -128,6 +128,32 @@ def incident_action(request: HttpRequest, incident_id: str, action: str) -> Http
     return redirect("cases:incident", incident_id=incident.pk)
 
 
+@require_POST
+def case_incident(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A screening found the person with others: open an incident with this case in it."""
+    user = _may_work(request)
+    case = selectors.cases_for(user).filter(pk=selectors.as_uuid(case_id)).first()
+    if case is None:
+        raise Http404
+    try:
+        people = int(request.POST.get("people") or 0)
+    except ValueError:
+        people = -1
+    try:
+        incident = incidents.open_incident(
+            user=user, kind="screening", people_reported=people, region=case.region
+        )
+        incidents.add_person(user=user, incident=incident, case=case)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("cases:detail", case_id=case.pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:detail", case_id=case.pk)
+    messages.success(request, _("The incident was opened."))
+    return redirect("cases:incident", incident_id=incident.pk)
+
+
 # --- Duplicates -----------------------------------------------------------------------------
 
 

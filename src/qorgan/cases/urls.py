@@ -28,6 +28,7 @@ urlpatterns = [
     path("import/<str:job_id>/", incident_views.import_job, name="import_job"),
     path("<str:case_id>/", views.case_detail, name="detail"),
     path("<str:case_id>/matches/", incident_views.case_matches, name="matches"),
+    path("<str:case_id>/incident/", incident_views.case_incident, name="case_incident"),
     path(
         "<str:case_id>/attachments/<str:attachment_id>/",
         views.attachment_download,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from qorgan.cases import duplicates, imports, incidents, selectors, services
@@ -264,3 +264,63 @@ def test_htcds_round_trip(people: dict[str, Any]) -> None:
     assert (case.person.sex, case.person.citizenship) == ("female", "UZ")
     assert case.exploitation_forms == ["forced_labour", "sexual_exploitation"]
     assert case.perpetrator_roles == ["transporter"]
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def test_triage_of_a_report_about_several_people_opens_an_incident(
+    client: Any, people: dict[str, Any]
+) -> None:
+    from qorgan.cases.models import Incident
+    from qorgan.directory.models import Region
+    from qorgan.portal.models import Report
+
+    officer = people["manager"]
+    Organisation.objects.filter(pk=officer.organisation_id).update(triages_reports=True)
+    report = Report.objects.create(
+        number=7,
+        receipt_index="incident-test",
+        received_on=timezone.localdate(),
+        language="ru",
+        what="Одиннадцать человек на стройке, паспорта забрали",
+        region=Region.objects.get(code="KZ-75"),
+        place="Алматы",
+    )
+    client.force_login(officer)
+    answer = client.post(f"/ru/reports/{report.number}/incident/", {"people": "11"})
+    incident = Incident.objects.get()
+    assert answer["Location"] == f"/ru/cases/incidents/{incident.pk}/"
+    assert (incident.kind, incident.people_reported, incident.source_report) == ("report", 11, 7)
+    assert incident.organisation == officer.organisation and incident.region.code == "KZ-75"
+    report.refresh_from_db()
+    assert report.status == "case_opened"
+    client.post(f"/ru/reports/{report.number}/incident/", {"people": "11"})  # not twice
+    assert Incident.objects.count() == 1
+    page = client.get(f"/ru/cases/incidents/{incident.pk}/").content.decode()
+    assert "Сообщение о нескольких людях" in page and "№ 7" in page
+    # Each person gets a case from the incident's page.
+    client.post(f"/ru/cases/incidents/{incident.pk}/person/")
+    assert incident.links.count() == 1
+
+
+def test_a_case_found_with_others_opens_an_incident(client: Any, people: dict[str, Any]) -> None:
+    from qorgan.cases.models import Incident
+
+    case = services.open_case(organisation=org("ORG01"), by=people["worker"])
+    client.force_login(people["stranger"])
+    assert client.post(f"/kk/cases/{case.pk}/incident/", {"people": "4"}).status_code == 404
+    client.force_login(people["worker"])
+    client.post(f"/kk/cases/{case.pk}/incident/", {"people": "4"})
+    incident = Incident.objects.get()
+    assert incident.kind == "screening" and [link.case for link in incident.links.all()] == [case]
+
+
+def test_the_template_speaks_the_users_language_and_workers_do_not_import(
+    client: Any, people: dict[str, Any]
+) -> None:
+    client.force_login(people["manager"])
+    template = client.get("/kk/cases/import/template.csv").content.decode("utf-8-sig")
+    assert template.splitlines()[0].startswith("Тізілімдегі нөмірі,Тегі,Аты")
+    client.force_login(people["worker"])
+    assert client.get("/kk/cases/import/").status_code == 403
