@@ -99,6 +99,12 @@ def legend(stats: dict[str, Any]) -> list[tuple[str, str]]:
             if period.start <= period.end
             else "—",
         ),
+        (
+            "±3",
+            _(
+                "Counts of persons are published with a small noise (at most ±3), the same every time the same table is asked for, so that comparing two tables does not single anybody out; totals get their own noise and may differ slightly from the sum of their rows."
+            ),
+        ),
     ]
 
 
