@@ -48,6 +48,10 @@ CLEAR = {
     "cases.SupportObjective": {"status"},
     "cases.ProtectionMeasure": {"option", "choice", "authority"},
     "cases.Attachment": {"content_type", "sha256", "blob"},
+    # Case work (issue 13): codes only; the deciding body as on the case itself.
+    "cases.ApprovalRequest": {"kind", "target", "status", "identification_body"},
+    "cases.FollowUp": {"status"},
+    "cases.Handover": {"status"},
     "portal.Report": {"receipt_index", "language", "status"},
 }
 
