@@ -297,16 +297,18 @@ def update_person(
         year, full = identity.parse_date_of_birth(person.date_of_birth, today)
         age = identity.age_on(year, full, today)
         person.age_group = identity.age_group(age)
-    for field, value in person_indexes(person).items():
+    indexes = person_indexes(person)
+    identifiers_changed = any(getattr(person, f) != v for f, v in indexes.items())
+    for field, value in indexes.items():
         setattr(person, field, value)
     person.save()
     audit.record(
         actor=user, action="update", object_type="cases.Person", object_id=person.pk, fields=cleaned
     )
     case.person = person
-    # The duplicate check runs by itself on every edit (issue 13 §3): the caller tells the user.
-    # An import checks its persons itself (``imports``), outside the user's hourly limit.
-    if check_duplicates:
+    # The duplicate check runs by itself whenever the identifiers change (issue 13 §3): the
+    # caller tells the user. An import checks its persons itself, outside the hourly limit.
+    if check_duplicates and identifiers_changed:
         case.duplicate_check = duplicates.check_person(user=user, case=case)  # type: ignore[attr-defined]
     return case
 
