@@ -161,7 +161,11 @@ class CatalogueEntry(models.Model):
     @property
     def verbatim_text(self) -> str:
         """The seed's verbatim text in its language (Kazakh; Russian for 004)."""
-        return str(self.shipped.get("text_kk") or self.text_kk)
+        from qorgan.core.i18n import DEFAULT_LANGUAGE, column_values
+
+        return str(
+            self.shipped.get(f"text_{DEFAULT_LANGUAGE}") or column_values(self, "text")["kk"]
+        )
 
     @property
     def edited(self) -> bool:

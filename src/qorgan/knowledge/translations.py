@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgan.core import audit
-from qorgan.core.i18n import portal_only_language_codes
+from qorgan.core.i18n import column_values, portal_only_language_codes
 
 from .models import CatalogueEntry, CatalogueGroup, Translation, TranslationStatus
 
@@ -110,9 +110,8 @@ def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> l
     items = []
     for row in rows:
         source = entries.get(row.code) if row.object_type == "entry" else groups.get(row.code)
-        kk = str(getattr(source, f"{row.field}_kk", "")) if source else ""
-        ru = str(getattr(source, f"{row.field}_ru", "")) if source else ""
-        items.append(ReviewItem(row, kk, ru))
+        values = column_values(source, row.field) if source else {}
+        items.append(ReviewItem(row, values.get("kk", ""), values.get("ru", "")))
     return items
 
 

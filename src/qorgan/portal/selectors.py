@@ -15,7 +15,9 @@ from .models import Report
 
 
 def entries(kind: str, groups: Iterable[str] | None = None) -> list[CatalogueEntry]:
-    found = CatalogueEntry.objects.filter(retired=False, kind__code=kind).select_related("group")
+    found = CatalogueEntry.objects.filter(retired=False, kind__code=kind).select_related(
+        "group__kind"
+    )
     if groups is not None:
         found = found.filter(group__code__in=list(groups))
     return list(found.order_by("group__position", "position"))
