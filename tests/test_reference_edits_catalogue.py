@@ -171,6 +171,8 @@ def test_a_hotline_edited_in_the_admin_survives_a_new_version(
     assert f"catalogue {CODE}" in report and "phones" in report  # the conflict, for a person
     assert entry.shipped["phones"] == ["+77172720000"]  # the base of the next merge
     assert 'href="tel:+77172720519"' in client.get("/ru/hotlines/").content.decode()
+    load = AuditEvent.objects.filter(action="catalogue_load", object_id="2099.01.1").get()
+    assert load.detail["conflicts"] >= 1 and load.detail["applied"] >= 1
     assert verify_chain().intact
 
 

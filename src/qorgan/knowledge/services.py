@@ -160,6 +160,21 @@ def load_catalogue_into_db(
     from .translations import load_shipped_translations
 
     load_shipped_translations()
+    from qorgan.core import audit
+
+    audit.record(
+        actor=None,
+        action="catalogue_load",
+        object_type="knowledge.CatalogueVersion",
+        object_id=catalogue.version,
+        detail={
+            "applied": len(report.applied),
+            "kept_local": len(report.kept_local),
+            "conflicts": len(report.conflicts),
+            "added": len(report.added),
+            "retired": len(report.retired),
+        },
+    )
     if dry_run:
         transaction.set_rollback(True)
     return LoadResult(
