@@ -255,3 +255,28 @@ class Translation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} {self.object_type} {self.code}.{self.field}"
+
+
+class InterfaceReview(models.Model):
+    """A reviewer's decision on an interface string (gettext) of a portal-only language: accepted
+    as shipped or corrected. Exported into the language's .po file (the review page), which the
+    maintainers commit: gettext catalogues are part of a release, not of the database."""
+
+    language = models.CharField(_("language"), max_length=8)
+    msgid = models.TextField(_("English text"))
+    text = models.TextField(_("translation"))
+    corrected = models.BooleanField(_("corrected"), default=False)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "msgid"], name="unique_interface_review")
+        ]
+        verbose_name = _("reviewed interface string")
+        verbose_name_plural = _("reviewed interface strings")
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.msgid[:60]}"

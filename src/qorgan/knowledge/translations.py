@@ -249,3 +249,100 @@ def apply_import(*, user: Any, plan: ImportPlan) -> int:
         detail={"language": plan.language, "changed": len(plan.changes)},
     )
     return len(plan.changes)
+
+
+# --- Interface strings (gettext) of the portal-only languages ----------------------------------
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+
+
+@dataclass(frozen=True)
+class InterfaceItem:
+    msgid: str
+    kk: str
+    ru: str
+    text: str
+    reviewed: bool
+
+
+def _po(language: str) -> Any:
+    import polib
+
+    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+
+
+def interface_items(language: str, *, pending_only: bool = True) -> list[InterfaceItem]:
+    """The language's interface strings (its .po file) beside the Kazakh and Russian, with the
+    reviewers' decisions recorded here; a string is reviewed when the file or a decision says so."""
+    from .models import InterfaceReview
+
+    if language not in portal_only_language_codes():
+        return []
+    kk = {e.msgid: e.msgstr for e in _po("kk")}
+    ru = {e.msgid: e.msgstr for e in _po("ru")}
+    decided = {r.msgid: r for r in InterfaceReview.objects.filter(language=language)}
+    items = []
+    for entry in _po(language):
+        if not entry.msgstr:
+            continue
+        decision = decided.get(entry.msgid)
+        reviewed = decision is not None or "awaiting review" not in (entry.tcomment or "")
+        if pending_only and reviewed:
+            continue
+        text = decision.text if decision else entry.msgstr
+        items.append(
+            InterfaceItem(
+                entry.msgid, kk.get(entry.msgid, ""), ru.get(entry.msgid, ""), text, reviewed
+            )
+        )
+    return items
+
+
+@transaction.atomic
+def review_interface(*, user: Any, language: str, msgid: str, text: str | None = None) -> None:
+    """Accept an interface string as shipped or correct it. Audited."""
+    from django.core.exceptions import ValidationError
+
+    from .models import InterfaceReview
+
+    shipped = (
+        {e.msgid: e.msgstr for e in _po(language)}
+        if language in portal_only_language_codes()
+        else {}
+    )
+    if msgid not in shipped:
+        raise ValidationError({"msgid": [_("This string is not in the language's catalogue.")]})
+    new = (text or "").strip() or shipped[msgid]
+    corrected = new != shipped[msgid]
+    InterfaceReview.objects.update_or_create(
+        language=language,
+        msgid=msgid,
+        defaults={"text": new, "corrected": corrected, "reviewed_by": user},
+    )
+    audit.record(
+        actor=user,
+        action="update",
+        object_type="knowledge.InterfaceReview",
+        object_id=language,
+        fields=("text",) if corrected else ("status",),
+        detail={"language": language, "review": "corrected" if corrected else "accepted"},
+    )
+
+
+def export_interface_po(language: str) -> str:
+    """The language's interface .po file with the reviewers' decisions applied: a reviewed
+    string loses its "awaiting review" comment, a corrected one carries the correction."""
+    from .models import InterfaceReview
+
+    po = _po(language)
+    decided = {r.msgid: r for r in InterfaceReview.objects.filter(language=language)}
+    for entry in po:
+        decision = decided.get(entry.msgid)
+        if decision is None:
+            continue
+        entry.msgstr = decision.text
+        when = timezone.localtime(decision.reviewed_at).strftime("%d.%m.%Y")
+        entry.tcomment = f"reviewed in Qorgan on {when}" + (
+            " (corrected)" if decision.corrected else ""
+        )
+    return str(po)

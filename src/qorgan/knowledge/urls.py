@@ -10,4 +10,5 @@ urlpatterns = [
     path("sources/<str:document>/", views.source_document, name="source"),
     path("translations/", views.translations, name="translations"),
     path("translations/<str:language>.po", views.translations_po, name="translations_po"),
+    path("translations/<str:language>/interface.po", views.interface_po, name="interface_po"),
 ]

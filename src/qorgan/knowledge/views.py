@@ -113,6 +113,18 @@ def translations(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             return redirect(f"{request.path}?lang={language}")
+        if action == "review_interface":
+            try:
+                service.review_interface(
+                    user=request.user,
+                    language=language,
+                    msgid=request.POST.get("msgid", ""),
+                    text=request.POST.get("text"),
+                )
+                messages.success(request, _("The translation was reviewed."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(f"{request.path}?lang={language}#interface")
         if action in ("import_check", "import_apply"):
             upload = request.FILES.get("po")
             content = request.POST.get("content", "")
@@ -131,6 +143,7 @@ def translations(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?lang={language}")
             context.update({"plan": plan, "content": content})
     context["items"] = service.review_items(language)
+    context["interface"] = service.interface_items(language)
     context["pending"] = service.pending_counts()
     return render(request, "knowledge/translations.html", context)
 
@@ -152,4 +165,28 @@ def translations_po(request: HttpRequest, language: str) -> HttpResponse:
     )
     response = HttpResponse(service.export_po(language), content_type="text/x-gettext-translation")
     response["Content-Disposition"] = f'attachment; filename="qorgan-catalogue-{language}.po"'
+    return response
+
+
+def interface_po(request: HttpRequest, language: str) -> HttpResponse:
+    """The interface .po file of a portal-only language with the reviewers' decisions applied,
+    for the maintainers to commit (gettext catalogues ship with a release)."""
+    from qorgan.core import audit
+    from qorgan.core.i18n import portal_only_language_codes
+
+    from . import translations as service
+
+    _reviewer(request)
+    if language not in portal_only_language_codes():
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action="export",
+        object_type="knowledge.InterfaceReview",
+        object_id=language,
+    )
+    response = HttpResponse(
+        service.export_interface_po(language), content_type="text/x-gettext-translation"
+    )
+    response["Content-Disposition"] = f'attachment; filename="django-{language}.po"'
     return response

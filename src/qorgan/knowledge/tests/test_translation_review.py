@@ -144,3 +144,33 @@ def test_every_shipped_translation_translates_a_catalogue_text() -> None:
     # Each text in all three languages.
     keys = {(o, c, f) for o, c, f, _l, _t in rows}
     assert len(rows) == 3 * len(keys)
+
+
+def test_interface_strings_are_reviewed_and_exported(reviewer: Client) -> None:
+    page = reviewer.get("/en/catalogue/translations/?lang=ky").content.decode()
+    assert "Quick exit" in page and "Тез чыгуу" in page and "Жылдам шығу" in page  # en, ky, kk
+    reviewer.post(
+        "/en/catalogue/translations/",
+        {"lang": "ky", "action": "review_interface", "msgid": "Quick exit", "text": "Тез чыгуу"},
+    )
+    reviewer.post(
+        "/en/catalogue/translations/",
+        {"lang": "ky", "action": "review_interface", "msgid": "Call", "text": "Чалыңыз"},
+    )
+    events = AuditEvent.objects.filter(object_type="knowledge.InterfaceReview").order_by("seq")
+    assert [e.detail["review"] for e in events] == ["accepted", "corrected"]
+    page = reviewer.get("/en/catalogue/translations/?lang=ky").content.decode()
+    assert ">Quick exit<" not in page  # no longer awaiting review
+    exported = polib.pofile(
+        reviewer.get("/en/catalogue/translations/ky/interface.po").content.decode()
+    )
+    by_id = {e.msgid: e for e in exported}
+    assert by_id["Call"].msgstr == "Чалыңыз" and "corrected" in by_id["Call"].tcomment
+    assert "awaiting review" not in by_id["Quick exit"].tcomment
+    assert "awaiting review" in by_id["Signs"].tcomment
+    bad = reviewer.post(
+        "/en/catalogue/translations/",
+        {"lang": "ky", "action": "review_interface", "msgid": "No such string", "text": "x"},
+        follow=True,
+    )
+    assert "not in the language" in bad.content.decode()
