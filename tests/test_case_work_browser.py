@@ -268,5 +268,9 @@ def test_a_case_worked_across_organisations_from_referral_to_closure(
     _ok(s)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     assert not Referral.objects.filter(case=case, status__in=["sent", "accepted"]).exists()
+    if SHOTS:  # the closed case's page at desktop width, for a look
+        s.set_viewport_size({"width": 1280, "height": 900})
+        s.goto(url + "#work")
+        _shot(s, f"case-closed-desktop-{language}")
     for opened in pages.values():
         opened.context.close()

@@ -71,6 +71,7 @@ def context(user: Any, case: Case) -> dict[str, Any]:
     pending = case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by")
     targets = _approval_targets(user, case)
     today = timezone.localdate()
+    open_case = case.status != "closed"  # a closed case takes no new assignments, handovers, tasks
     return {
         "work": {
             "lead": case.organisation,
@@ -80,9 +81,10 @@ def context(user: Any, case: Case) -> dict[str, Any]:
                     "user", "organisation"
                 )
             ),
-            "can_assign": allowed("case.assign", user, case),
+            "can_assign": open_case and allowed("case.assign", user, case),
             "assign_form": forms_work.AssignForm(workers=workers, prefix="assign"),
-            "can_handover": allowed("case.handover", user, case)
+            "can_handover": open_case
+            and allowed("case.handover", user, case)
             and bool(participants)
             and waiting_handover is None,
             "handover_form": forms_work.HandoverForm(
@@ -122,6 +124,7 @@ def context(user: Any, case: Case) -> dict[str, Any]:
             "goal_form_initial": today,
             "active_consents": [c for c in case.consents.all() if c.active],
             "can_work": allowed("case.work", user, case),
+            "can_plan": open_case and allowed("case.followup", user, case),
             "can_withdraw_consent": allowed("case.withdraw_consent", user, case),
             "today": today,
             "user_id": user.pk,

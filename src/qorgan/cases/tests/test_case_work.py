@@ -495,4 +495,32 @@ def test_home_page_lists_the_users_work_in_few_queries(
         organisation=Organisation.objects.get(code="ORG04"),
     )
     client.force_login(pending_manager)
-    assert f"Направление {case.reference} ждёт вашего ответа" in client.get("/ru/work/").content.decode()
+    assert (
+        f"Направление {case.reference} ждёт вашего ответа"
+        in client.get("/ru/work/").content.decode()
+    )
+
+
+def test_a_closed_case_offers_no_new_assignment_handover_or_follow_up(
+    world: dict[str, Any], client: Any
+) -> None:
+    opener = world["opener"]
+    services.complete_referral(
+        user=User.objects.get(username="receiver-manager"), referral=world["accepted"], outcome="ok"
+    )
+    services.withdraw_referral(user=opener, referral=world["pending"], reason="not needed")
+    case = Case.objects.get(pk=world["case"].pk)
+    page = f"/en/cases/{case.pk}/"
+    client.force_login(opener)
+    before = client.get(page).content.decode()
+    assert "/work/assign/" in before and "/work/followup/" in before
+    services.change_status(
+        user=opener,
+        case=case,
+        expected_version=case.version,
+        target="closed",
+        closure_reason="done",
+    )
+    after = client.get(page).content.decode()
+    assert "/work/assign/" not in after and "/work/followup/" not in after
+    assert "/work/handover/" not in after
