@@ -124,9 +124,12 @@ def _holder(user: Any, case: Case) -> bool:
 
 
 def matches_for(*, user: Any, case: Case) -> list[Match]:
-    """The case's possible matches as its organisation may see them (audited read)."""
-    if not (allowed("case.view", user, case) and _holder(user, case)):
+    """The case's possible matches as its organisation may see them (audited read); none for
+    an organisation that only participates in the case (the holder coordinates)."""
+    if not allowed("case.view", user, case):
         raise PermissionDenied(_("you cannot see this case"))
+    if not _holder(user, case):
+        return []
     alerts = list(case.duplicate_alerts.select_related("other__organisation"))
     audit.record(
         actor=user,

@@ -111,12 +111,12 @@ def incident_action(request: HttpRequest, incident_id: str, action: str) -> Http
             incidents.add_person(user=user, incident=incident, case=found)
             messages.success(request, _("The case was linked to the incident."))
         elif action == "link":
-            case = visible.filter(pk=selectors.as_uuid(request.POST.get("case", ""))).first()
+            first = visible.filter(pk=selectors.as_uuid(request.POST.get("case", ""))).first()
             other = visible.filter(pk=selectors.as_uuid(request.POST.get("other", ""))).first()
-            if case is None or other is None:
+            if first is None or other is None:
                 raise ValidationError({"case": [_("choose two persons of the incident")]})
             incidents.link_persons(
-                user=user, case=case, other=other, relation=request.POST.get("relation", "")
+                user=user, case=first, other=other, relation=request.POST.get("relation", "")
             )
             messages.success(request, _("The link between the persons was recorded."))
         else:
