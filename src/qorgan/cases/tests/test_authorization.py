@@ -416,3 +416,41 @@ def test_duplicate_matrix(incident_world: dict[str, Any], role: str, relation: s
     assert agree.status_code == expected(agreeing, seen, 200), agree.content[:300]
     alert.refresh_from_db()
     assert alert.status == ("agreed" if agreeing else "requested")
+
+
+@pytest.mark.parametrize("relation", list(ORGS))
+@pytest.mark.parametrize("role", ROLES)
+def test_incident_and_import_pages(
+    incident_world: dict[str, Any], role: str, relation: str
+) -> None:
+    """The pages answer like the API: another organisation's incident, import or alert is 404."""
+    from django.test import Client
+
+    from qorgan.cases.models import ImportJob
+
+    w = incident_world
+    job = ImportJob.objects.create(
+        organisation=w["opener"].organisation,
+        requested_by=w["opener"],
+        fmt="register",
+        file_name="register.csv",
+        rows=1,
+    )
+    user = User.objects.create_user(
+        username=f"page-{relation}-{role}",
+        password="x" * 20,
+        role=role,
+        organisation=Organisation.objects.get(code=ORGS[relation]),
+    )
+    client = Client()
+    client.force_login(user)
+    mine = owner_person_role(role, relation)
+    incident = client.get(f"/en/cases/incidents/{w['incident'].pk}/")
+    assert incident.status_code == (200 if mine else 403 if role not in PERSON_ROLES else 404)
+    page = client.get(f"/en/cases/import/{job.pk}/")
+    assert page.status_code == (200 if mine and role in MANAGERS else 404)
+    client.post(f"/en/cases/import/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == "checked"  # no blob: never queued, by anyone
+    asked = client.post(f"/en/cases/duplicates/{w['alert'].pk}/ask/")
+    assert asked.status_code == (302 if mine else 403 if role not in PERSON_ROLES else 404)
