@@ -94,14 +94,35 @@ def test_a_case_worked_across_organisations_from_referral_to_closure(
     make_user(username="centre-manager", role=Role.CASE_MANAGER, organisation="ORG02")
     make_user(username="centre-worker", role=Role.FRONTLINE_WORKER, organisation="ORG02")
     make_user(username="lawyer", role=Role.CASE_MANAGER, organisation="ORG03")
-    # The police screened the person (screening tests walk that page) and opened the case.
-    case = services.open_case(organisation=police, by=officer)
-    services.update_person(
-        user=officer,
-        case=case,
-        expected_version=1,
-        data={"surname": "Серікова", "given_name": "Әсел"},
-    )
+    browser = page.context.browser
+    pages: dict[str, Any] = {}
+
+    def as_(username: str) -> Any:
+        if username not in pages:
+            context = browser.new_context(viewport=PHONE, locale="en-US")
+            pages[username] = context.new_page()
+            pages[username].set_default_timeout(15000)
+            sign_in(pages[username], live_server.url, username, language=language)
+        return pages[username]
+
+    date = today.strftime("%d.%m.%Y")
+
+    # 0. The police screen the person on the phone, with her consent to referral: a case opens.
+    p = as_("officer")
+    p.goto(f"{live_server.url}/{language}/screening/new/")
+    p.fill("#id_age", "24")
+    p.locator("input[name=sex][value=female]").check()
+    p.select_option("#id_region", "KZ-75")
+    p.locator("#group-signs-general summary").first.click()
+    p.locator("#element-signs details").first.locator("input[value=S01]").check()
+    p.locator("input[name=accepts_help][value=yes]").check()
+    p.locator("#id_consent_to_referral").check()
+    p.locator("button[name=action][value=save]").click()
+    p.wait_for_selector(".messages .success")
+    p.locator("dd a[href*='/cases/']").first.click()
+    p.wait_for_url("**/cases/*/")
+    case = Case.objects.get(pk=p.url.rstrip("/").rsplit("/", 1)[-1])
+    assert case.organisation_id == police.pk and case.consents.filter(purpose="referral").exists()
     # Legal aid (ORG03) already works the case under the person's consent.
     legal = services.record_consent(
         user=officer,
@@ -123,22 +144,9 @@ def test_a_case_worked_across_organisations_from_referral_to_closure(
         ),
         accept=True,
     )
-    browser = page.context.browser
-    pages: dict[str, Any] = {}
-
-    def as_(username: str) -> Any:
-        if username not in pages:
-            context = browser.new_context(viewport=PHONE, locale="en-US")
-            pages[username] = context.new_page()
-            pages[username].set_default_timeout(15000)
-            sign_in(pages[username], live_server.url, username, language=language)
-        return pages[username]
-
     url = f"{live_server.url}/{language}/cases/{case.pk}/"
-    date = today.strftime("%d.%m.%Y")
 
     # 1. The police record the person's consent to referral to the crisis centre and refer.
-    p = as_("officer")
     p.goto(url)
     _open(p, "/consent/")
     p.select_option("#id_consent-purpose", "referral")
