@@ -59,7 +59,9 @@ def participants(case: Case) -> list[Organisation]:
     """Organisations working the case besides the lead, by code."""
     ids = {
         r.to_organisation_id
-        for r in Referral.objects.filter(case=case).select_related("consent", "to_organisation__kind")
+        for r in Referral.objects.filter(case=case).select_related(
+            "consent", "to_organisation__kind"
+        )
         if allowed_org(r)
     }
     ids.update(
