@@ -15,9 +15,23 @@ from qorgan.core.i18n import PORTAL_FALLBACK, localized, portal_language, portal
 register = template.Library()
 
 
+def lead_in(obj: Any, text: str) -> str:
+    """A step whose seed puts words before it on lines of their own (``lead`` "ДЕРЕУ",
+    ``heading`` "102") reads with them, unless the translation already says them."""
+    extra = getattr(obj, "extra", None) or {}
+    words = []
+    lead = extra.get("lead") or {}
+    lead_text = lead.get(portal_language(), "") if isinstance(lead, dict) else ""
+    heading = (extra.get("heading") or {}).get("text", "")
+    for word in (lead_text, heading):
+        if word and word.casefold() not in text.casefold():
+            words.append(word)
+    return " ".join([*words, text]) if words else text
+
+
 @register.simple_tag
 def ptext(obj: Any, field: str) -> SafeString | str:
-    text = localized(obj, field)
+    text = lead_in(obj, localized(obj, field)) if field == "text" else localized(obj, field)
     language = portal_language()
     if language not in portal_only_language_codes():
         return text
