@@ -685,9 +685,7 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
     )
-    source_report = models.PositiveIntegerField(
-        _("anonymous report number"), null=True, blank=True
-    )
+    source_report = models.PositiveIntegerField(_("anonymous report number"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

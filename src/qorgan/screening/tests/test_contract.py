@@ -56,7 +56,10 @@ def _names(cls: type) -> list[str]:
 def _evaluate_operation(openapi: dict[str, Any]) -> dict[str, Any]:
     for path in openapi["paths"].values():
         for operation in path.values():
-            if isinstance(operation, dict) and operation.get("operationId") == "screenings_evaluate":
+            if (
+                isinstance(operation, dict)
+                and operation.get("operationId") == "screenings_evaluate"
+            ):
                 return operation
     raise AssertionError("no screenings_evaluate operation")
 
