@@ -130,10 +130,16 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=10_000_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="use the database as it is (its cases count towards --small and --large)",
+    )
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
-    admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
-    admin(args.database_url, f'CREATE DATABASE "{name}"')
+    if not args.resume:
+        admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(args.database_url, f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.dev")
     import django
@@ -146,15 +152,21 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         call_command("load_reference_data", verbosity=0)
-        generated = 0
+        from qorgan.cases.models import Case
+
+        generated = Case.objects.count()
         for target in (args.small, args.large):
             started = time.perf_counter()
-            with bulk_load(["cases_case", "cases_person"]):
-                call_command(
-                    "generate_synthetic_cases", count=target - generated, seed=target, verbosity=0
-                )
+            if target > generated:
+                with bulk_load(["cases_case", "cases_person"]):
+                    call_command(
+                        "generate_synthetic_cases",
+                        count=target - generated,
+                        seed=target,
+                        verbosity=0,
+                    )
+                generated = target
             seconds = time.perf_counter() - started
-            generated = target
             print(f"{target:,} cases ({seconds:.0f} s to generate and roll up)", file=sys.stderr)
             BEST.clear()
             timings, floor, cases, cells = measure(args.rounds)
