@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qorgan.core.fields import EncryptedTextField
+from qorgan.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -835,13 +835,13 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     fmt = models.CharField(_("format"), max_length=10, choices=Format.choices)
-    file_name = models.CharField(max_length=200)
+    file_name = EncryptedTextField(max_length=200)  # a file name may name a person
     blob = models.CharField(max_length=200, blank=True, help_text="storage name of the file")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
     )
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    problems = models.JSONField(default=list, blank=True)
+    problems = EncryptedJSONField(default=list, blank=True)  # rows' problems may quote values
     created = models.PositiveIntegerField(_("cases created"), default=0)
     alerts = models.PositiveIntegerField(_("possible duplicates found"), default=0)
     requested_at = models.DateTimeField(auto_now_add=True)

@@ -162,19 +162,22 @@ def load_catalogue_into_db(
     load_shipped_translations()
     from qorgan.core import audit
 
-    audit.record(
-        actor=None,
-        action="catalogue_load",
-        object_type="knowledge.CatalogueVersion",
-        object_id=catalogue.version,
-        detail={
-            "applied": len(report.applied),
-            "kept_local": len(report.kept_local),
-            "conflicts": len(report.conflicts),
-            "added": len(report.added),
-            "retired": len(report.retired),
-        },
-    )
+    # A load that changed shipped texts or met a local edit is audited, as the directory's is
+    # (a first load into an empty database adds the shipped data and is not an edit).
+    if report.applied or report.conflicts or report.kept_local or report.retired:
+        audit.record(
+            actor=None,
+            action="catalogue_load",
+            object_type="knowledge.CatalogueVersion",
+            object_id=catalogue.version,
+            detail={
+                "applied": len(report.applied),
+                "kept_local": len(report.kept_local),
+                "conflicts": len(report.conflicts),
+                "added": len(report.added),
+                "retired": len(report.retired),
+            },
+        )
     if dry_run:
         transaction.set_rollback(True)
     return LoadResult(

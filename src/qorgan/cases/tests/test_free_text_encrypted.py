@@ -53,6 +53,10 @@ CLEAR = {
     "cases.FollowUp": {"status"},
     "cases.Handover": {"status"},
     "portal.Report": {"receipt_index", "language", "status"},
+    "cases.DuplicateAlert": {"status", "matched_by"},
+    "cases.ImportJob": {"status", "fmt", "blob"},
+    "cases.Incident": {"reference", "kind"},
+    "cases.PersonLink": {"relation"},
 }
 
 

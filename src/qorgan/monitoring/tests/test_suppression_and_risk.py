@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgan.monitoring import opendata, risk
+from qorgan.monitoring import risk
 from qorgan.monitoring.suppression import suppress, suppress_total
 
 
@@ -55,38 +55,5 @@ def test_risk_index_equal_regions_score_zero() -> None:
         risk.compute(data, weights=(("cases", 0.0, True),))
 
 
-def test_k_anonymous_release_withholds_small_classes() -> None:
-    common = ("2026", "KZ-75", "female", "minor", "KZ", "forced_labour", "identified")
-    rare = ("2026", "KZ-62", "male", "adult", "foreign", "forced_begging", "detected")
-    records = [common] * 12 + [rare] * 3
-    release = opendata.k_anonymous(records, 10)
-    assert release.rows == [common] * 12 and release.withheld == 3
-    assert opendata.smallest_class(release.rows, records) >= 10
-    with pytest.raises(ValueError):
-        opendata.k_anonymous(records, 1)
-
-
-def test_generalise_keeps_no_date_no_exact_age_no_identifier() -> None:
-    row = opendata.generalise(
-        year=2026,
-        region=None,
-        sex="female",
-        age_group="14-17",
-        citizenship="UZ",
-        forms=["sexual_exploitation", "forced_labour"],
-        status="assisted",
-    )
-    assert row == ("2026", "unknown", "female", "minor", "foreign", "forced_labour", "identified")
-
-
-def test_synthetic_records_have_the_release_columns() -> None:
-    records = [
-        ("2026", r, s, "adult", "KZ", "forced_labour", "identified")
-        for r in ("KZ-75", "KZ-71")
-        for s in ("female", "male")
-        for _ in range(400)
-    ]
-    synthetic = opendata.synthetic(records, epsilon=1.0)
-    assert synthetic and all(len(row) == len(opendata.COLUMNS) for row in synthetic)
-    assert {row[1] for row in synthetic} <= {"KZ-75", "KZ-71", "unknown"}
-    assert opendata.synthetic(records[:50]) == []  # too few to protect
+# The open-data releases (k-anonymity by generalisation, DP-synthetic) are tested in
+# test_opendata.py.
