@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import checkpoints as checkpoints_mod
+from .audit_actions import AuditAction
 from .checkpoints import Checkpoint, CheckpointError
 from .models import AuditChainHead, AuditEvent
 
@@ -104,7 +105,7 @@ _APPEND_SQL = (
 def record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction | str,
     object_type: str,
     object_id: Any = "",
     fields: Iterable[str] = (),
@@ -112,7 +113,11 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain. Never put personal data into ``detail``: names of fields,
     codes and identifiers only. The time is taken while the chain's head is locked (on
-    PostgreSQL from the database's clock), so times follow the order of the chain."""
+    PostgreSQL from the database's clock), so times follow the order of the chain. ``action``
+    must be an ``AuditAction`` (or its value): an unknown action is refused."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditAction")
+    action = AuditAction(action).value
     origin = _origin.get()
     authenticated = bool(getattr(actor, "is_authenticated", False))
     event = AuditEvent(

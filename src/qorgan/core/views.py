@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .audit import record, verify_chain
+from .audit_actions import AuditAction, action_label
 from .models import AuditEvent
 from .spreadsheet import spreadsheet_safe
 from .widgets import parse_date
@@ -39,6 +41,37 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str
     return events, params
 
 
+def _case_id(event: AuditEvent) -> str:
+    if event.object_type == "cases.Case":
+        return event.object_id
+    case = event.detail.get("case") if isinstance(event.detail, dict) else None
+    return case if isinstance(case, str) else ""
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _label(events: list[AuditEvent]) -> None:
+    """Each event gets its translated action and, where it concerns a case, the case's
+    reference (looked up in one query for the page; the reference holds no personal data).
+    The model is looked up by name: ``core`` imports no app."""
+    from django.apps import apps
+
+    Case = apps.get_model("cases", "Case")
+    ids = {case_id for event in events if (case_id := _case_id(event))}
+    valid = {case_id for case_id in ids if _is_uuid(case_id)}
+    rows = Case.objects.filter(pk__in=valid).values_list("pk", "reference") if valid else []
+    references = {str(pk): reference for pk, reference in rows}
+    for event in events:
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        event.case_reference = references.get(_case_id(event), "")  # type: ignore[attr-defined]
+
+
 def _require_administrator(request: HttpRequest) -> None:
     import rules
 
@@ -53,11 +86,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     # would show this search and drop the oldest event of the page.
     record(
         actor=request.user,
-        action="audit_search",
+        action=AuditAction.AUDIT_SEARCH,
         object_type="core.AuditEvent",
         detail={k: v for k, v in params.items() if v},
     )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    _label(list(page.object_list))
     return render(
         request,
         "core/audit_log.html",
@@ -65,9 +99,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "params": params,
             "chain": verify_chain(),
-            "actions": AuditEvent.objects.values_list("action", flat=True)
-            .distinct()
-            .order_by("action"),
+            "actions": [
+                (value, action_label(value))
+                for value in AuditEvent.objects.values_list("action", flat=True)
+                .distinct()
+                .order_by("action")
+            ],
         },
     )
 

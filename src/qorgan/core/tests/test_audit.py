@@ -21,7 +21,7 @@ def test_every_append_is_chained_and_verifiable(make_user: Any) -> None:
     first = audit.record(actor=user, action="read", object_type="cases.Case", object_id="x")
     second = audit.record(
         actor=None,
-        action="report",
+        action="update",
         object_type="portal.Report",
         detail={"note": 'Қасымова — «кавычки» \\ "quotes"', "n": [1, 2.5, None]},
         fields=("surname", "given_name", "surname"),
