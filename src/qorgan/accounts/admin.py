@@ -29,6 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgan.core.audit import record
+from qorgan.core.audit_actions import AuditAction
 
 from . import services
 from .models import AuthenticatorDevice, BackupCodes, Decision, User, UserChangeRequest
@@ -139,7 +140,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         if change and other:
             record(
                 actor=request.user,
-                action="user_changed",
+                action=AuditAction.USER_CHANGED,
                 object_type="accounts.User",
                 object_id=obj.pk,
                 fields=other,
@@ -148,14 +149,22 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         pk = obj.pk
         super().delete_model(request, obj)
-        record(actor=request.user, action="user_deleted", object_type="accounts.User", object_id=pk)
+        record(
+            actor=request.user,
+            action=AuditAction.USER_DELETED,
+            object_type="accounts.User",
+            object_id=pk,
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         pks = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         for pk in pks:
             record(
-                actor=request.user, action="user_deleted", object_type="accounts.User", object_id=pk
+                actor=request.user,
+                action=AuditAction.USER_DELETED,
+                object_type="accounts.User",
+                object_id=pk,
             )
 
     def user_change_password(

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgan.core.audit import audit_context, record
+from qorgan.core.audit_actions import AuditAction
 
 from .models import ChangeKind, Decision, User, UserChangeRequest
 from .permissions import PERSON_WORK_ROLES
@@ -69,7 +70,7 @@ def ensure_first_administrator(*, username: str = "admin") -> FirstAdministrator
     with audit_context(route="console:ensure_first_admin"):
         record(
             actor=None,
-            action="first_administrator_created",
+            action=AuditAction.FIRST_ADMINISTRATOR_CREATED,
             object_type="accounts.User",
             object_id=admin.pk,
             fields=("role", "is_staff", "is_superuser", "is_active"),
@@ -151,7 +152,7 @@ def request_change(
         old.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
         record(
             actor=by,
-            action="user_change_withdrawn",
+            action=AuditAction.USER_CHANGE_WITHDRAWN,
             object_type="accounts.User",
             object_id=user.pk,
             fields=old.changed_fields(),
@@ -171,7 +172,7 @@ def request_change(
     )
     record(
         actor=by,
-        action="user_change_requested",
+        action=AuditAction.USER_CHANGE_REQUESTED,
         object_type="accounts.User",
         object_id=user.pk,
         fields=change.changed_fields(),
@@ -202,7 +203,7 @@ def save_from_admin(user: User, *, by: Any, created: bool) -> AdminSave:
         if not needs_approval:
             record(
                 actor=by,
-                action="user_created",
+                action=AuditAction.USER_CREATED,
                 object_type="accounts.User",
                 object_id=user.pk,
                 fields=ACCESS_FIELDS,
@@ -256,7 +257,7 @@ def save_from_admin(user: User, *, by: Any, created: bool) -> AdminSave:
     if revoked:
         record(
             actor=by,
-            action="user_access_revoked",
+            action=AuditAction.USER_ACCESS_REVOKED,
             object_type="accounts.User",
             object_id=user.pk,
             fields=revoked,
@@ -265,7 +266,7 @@ def save_from_admin(user: User, *, by: Any, created: bool) -> AdminSave:
     if after["is_active"] and not before["is_active"] and "is_active" not in values:
         record(
             actor=by,
-            action="user_activated",
+            action=AuditAction.USER_ACTIVATED,
             object_type="accounts.User",
             object_id=user.pk,
             fields=("is_active",),
@@ -388,7 +389,7 @@ def decide(
     change.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
     record(
         actor=None if console else by,
-        action="user_change_approved" if approve else "user_change_refused",
+        action=AuditAction.USER_CHANGE_APPROVED if approve else AuditAction.USER_CHANGE_REFUSED,
         object_type="accounts.User",
         object_id=change.user_id,
         fields=change.changed_fields(),
@@ -425,7 +426,7 @@ def password_set_by_admin(user: User, *, by: Any) -> None:
         user.save(update_fields=["must_change_password"])
     record(
         actor=by,
-        action="user_password_set_by_admin",
+        action=AuditAction.USER_PASSWORD_SET_BY_ADMIN,
         object_type="accounts.User",
         object_id=user.pk,
         fields=("password",),
@@ -443,7 +444,7 @@ def reset_second_factor(user: User, *, by: Any) -> UserChangeRequest | None:
     StaticDevice.objects.filter(user=user).delete()
     record(
         actor=by,
-        action="second_factor_reset",
+        action=AuditAction.SECOND_FACTOR_RESET,
         object_type="accounts.User",
         object_id=user.pk,
         fields=("second_factor",),

@@ -19,6 +19,7 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from . import workflow
 from .models import (
@@ -147,7 +148,7 @@ def request_approval(
     )
     audit.record(
         actor=user,
-        action="approval_request",
+        action=AuditAction.APPROVAL_REQUEST,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"kind": approval.kind, "to": target},
@@ -198,7 +199,7 @@ def decide(
     approval.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit.record(
         actor=user,
-        action="approval_approve" if approve else "approval_send_back",
+        action=AuditAction.APPROVAL_APPROVE if approve else AuditAction.APPROVAL_SEND_BACK,
         object_type="cases.Case",
         object_id=approval.case_id,
         detail={"kind": approval.kind, "to": approval.target},

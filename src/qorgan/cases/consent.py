@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import ConsentRecord, Handover, HandoverStatus, Referral, ReferralEvent, ReferralStatus
 
@@ -69,7 +70,7 @@ def withdraw(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> Withd
     )
     audit.record(
         actor=user,
-        action="consent_withdraw",
+        action=AuditAction.CONSENT_WITHDRAW,
         object_type="cases.ConsentRecord",
         object_id=consent.pk,
         detail={

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.models import AuditEvent
 from qorgan.directory.models import Organisation
 
@@ -81,7 +82,7 @@ def check_person(*, user: Any, case: Case, limited: bool = True) -> CheckResult:
     if limited and _lookups_in_last_hour(user) >= lookups_per_hour():
         audit.record(
             actor=user,
-            action="duplicate_check_refused",
+            action=AuditAction.DUPLICATE_CHECK_REFUSED,
             object_type="cases.Case",
             object_id=case.pk,
             detail={"limit_per_hour": lookups_per_hour()},
@@ -133,7 +134,7 @@ def matches_for(*, user: Any, case: Case) -> list[Match]:
     alerts = list(case.duplicate_alerts.select_related("other__organisation"))
     audit.record(
         actor=user,
-        action="match_view",
+        action=AuditAction.MATCH_VIEW,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"alerts": len(alerts)},
@@ -178,7 +179,7 @@ def request_coordination(*, user: Any, alert: DuplicateAlert) -> DuplicateAlert:
     alert.save(update_fields=["status", "requested_by", "requested_at"])
     audit.record(
         actor=user,
-        action="duplicate_coordination_asked",
+        action=AuditAction.DUPLICATE_COORDINATION_ASKED,
         object_type="cases.DuplicateAlert",
         object_id=alert.pk,
     )
@@ -217,7 +218,9 @@ def answer_coordination(*, user: Any, alert: DuplicateAlert, agree: bool) -> Dup
     alert.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(
         actor=user,
-        action="duplicate_coordination_agreed" if agree else "duplicate_coordination_declined",
+        action=AuditAction.DUPLICATE_COORDINATION_AGREED
+        if agree
+        else AuditAction.DUPLICATE_COORDINATION_DECLINED,
         object_type="cases.DuplicateAlert",
         object_id=alert.pk,
     )
@@ -238,7 +241,7 @@ def resolve(*, user: Any, alert: DuplicateAlert, same_person: bool) -> Duplicate
     alert.save(update_fields=["status", "resolved_by", "resolved_at"])
     audit.record(
         actor=user,
-        action="duplicate_confirmed" if same_person else "duplicate_rejected",
+        action=AuditAction.DUPLICATE_CONFIRMED if same_person else AuditAction.DUPLICATE_REJECTED,
         object_type="cases.DuplicateAlert",
         object_id=alert.pk,
     )

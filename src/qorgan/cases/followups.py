@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import Case, FollowUp, FollowUpStatus, ObjectiveStatus, SupportObjective
 
@@ -43,7 +44,7 @@ def add_followup(
     )
     audit.record(
         actor=user,
-        action="followup_add",
+        action=AuditAction.FOLLOWUP_ADD,
         object_type="cases.Case",
         object_id=case.pk,
         fields=["task"],
@@ -64,7 +65,7 @@ def close_followup(*, user: User, followup: FollowUp, done: bool) -> FollowUp:
     followup.save(update_fields=["status", "closed_at"])
     audit.record(
         actor=user,
-        action="followup_close",
+        action=AuditAction.FOLLOWUP_CLOSE,
         object_type="cases.Case",
         object_id=followup.case_id,
         detail={"status": followup.status},
@@ -98,7 +99,7 @@ def set_goal_result(
     objective.save(update_fields=["status", "resolved_on", "resolution_note"])
     audit.record(
         actor=user,
-        action="objective_status",
+        action=AuditAction.OBJECTIVE_STATUS,
         object_type="cases.Case",
         object_id=objective.case_id,
         fields=["resolution_note"],

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit, tasks
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.crypto import fernet
 from qorgan.core.spreadsheet import SpreadsheetLimitError, read_rows, to_csv
 from qorgan.knowledge.catalogue import default_catalogue
@@ -378,7 +379,7 @@ def dry_run(*, user: Any, fmt: str, name: str, content: bytes) -> ImportJob:
         job.save(update_fields=["blob"])
     audit.record(
         actor=user,
-        action="import_check",
+        action=AuditAction.IMPORT_CHECK,
         object_type="cases.ImportJob",
         object_id=job.pk,
         detail={"format": fmt, "rows": outcome.rows, "problems": len(outcome.problems)},
@@ -431,7 +432,7 @@ def run_import(job_id: str, language: str = "") -> None:
                     raise _Refused(outcome.problems)
                 audit.record(
                     actor=user,
-                    action="import",
+                    action=AuditAction.IMPORT,
                     object_type="cases.ImportJob",
                     object_id=job.pk,
                     detail={

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.directory.models import Region
 
 from .models import Case, Incident, IncidentCase, IncidentKind, PersonLink, PersonRelation
@@ -96,7 +97,7 @@ def open_incident(
     )
     audit.record(
         actor=user,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="cases.Incident",
         object_id=incident.pk,
         fields=["kind", "summary", "people_reported"],
@@ -128,7 +129,7 @@ def add_person(*, user: Any, incident: Incident, case: Case | None = None) -> Ca
     IncidentCase.objects.create(incident=incident, case=case, added_by=user)
     audit.record(
         actor=user,
-        action="link",
+        action=AuditAction.LINK,
         object_type="cases.Incident",
         object_id=incident.pk,
         detail={"case": case.reference},
@@ -154,7 +155,7 @@ def link_persons(*, user: Any, case: Case, other: Case, relation: str) -> Person
     link = PersonLink.objects.create(case=case, other=other, relation=relation, recorded_by=user)
     audit.record(
         actor=user,
-        action="link",
+        action=AuditAction.LINK,
         object_type="cases.PersonLink",
         object_id=link.pk,
         detail={"case": case.reference, "other": other.reference, "relation": relation},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import Case, CaseNote
 
@@ -27,7 +28,7 @@ def add_note(*, user: User, case: Case, text: str) -> CaseNote:
     )
     audit.record(
         actor=user,
-        action="note_add",
+        action=AuditAction.NOTE_ADD,
         object_type="cases.Case",
         object_id=case.pk,
         fields=["text"],
@@ -43,7 +44,7 @@ def read_notes(*, user: User, case: Case, limit: int = 100) -> list[CaseNote]:
     if notes:
         audit.record(
             actor=user,
-            action="note_read",
+            action=AuditAction.NOTE_READ,
             object_type="cases.Case",
             object_id=case.pk,
             fields=["text"],

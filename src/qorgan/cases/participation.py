@@ -23,6 +23,7 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.directory.models import Organisation
 
 from . import workflow
@@ -124,7 +125,7 @@ def request_handover(
     )
     audit.record(
         actor=user,
-        action="handover_request",
+        action=AuditAction.HANDOVER_REQUEST,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"to": to_organisation.code},
@@ -164,7 +165,7 @@ def answer_handover(*, user: User, handover: Handover, accept: bool, reason: str
         case.save(update_fields=["organisation", "version"])
     audit.record(
         actor=user,
-        action="handover_accept" if accept else "handover_decline",
+        action=AuditAction.HANDOVER_ACCEPT if accept else AuditAction.HANDOVER_DECLINE,
         object_type="cases.Case",
         object_id=handover.case_id,
         detail={"from": handover.from_organisation.code, "to": handover.to_organisation.code},
@@ -202,7 +203,7 @@ def assign(*, user: User, case: Case, worker: User) -> Assignment:
     )
     audit.record(
         actor=user,
-        action="assignment_add",
+        action=AuditAction.ASSIGNMENT_ADD,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"user": worker.username},
@@ -221,7 +222,7 @@ def unassign(*, user: User, assignment: Assignment) -> Assignment:
         assignment.save(update_fields=["ended_at"])
         audit.record(
             actor=user,
-            action="assignment_end",
+            action=AuditAction.ASSIGNMENT_END,
             object_type="cases.Case",
             object_id=assignment.case_id,
             detail={"user": assignment.user.username},

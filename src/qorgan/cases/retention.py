@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import PERSON_DATA_FIELDS, Case, CaseStatus, Person
 
@@ -46,7 +47,7 @@ def anonymise_case(case: Case, *, actor: Any, reason: str) -> None:
         screening.save(update_fields=["request"])
     audit.record(
         actor=actor,
-        action="anonymise",
+        action=AuditAction.ANONYMISE,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"reason": reason[:200]},
@@ -128,7 +129,7 @@ def export_person(case: Case, *, actor: Any) -> dict[str, Any]:
     }
     audit.record(
         actor=actor,
-        action="subject_access_export",
+        action=AuditAction.SUBJECT_ACCESS_EXPORT,
         object_type="cases.Case",
         object_id=case.pk,
         fields=PERSON_DATA_FIELDS,

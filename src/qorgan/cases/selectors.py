@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import PERSON_DATA_FIELDS, Case, Referral, ReferralStatus
 from .permissions import participating_case_ids
@@ -59,7 +60,7 @@ def list_cases(user: User, *, status: str = "", limit: int = 200, offset: int = 
     if cases:
         audit.record(
             actor=user,
-            action="read_list",
+            action=AuditAction.READ_LIST,
             object_type="cases.Case",
             detail={"cases": [str(case.pk) for case in cases]},
             fields=("surname", "given_name"),
@@ -92,7 +93,7 @@ def case_summaries(
     if rows:
         audit.record(
             actor=user,
-            action="read_list",
+            action=AuditAction.READ_LIST,
             object_type="cases.Case",
             detail={"cases": [str(row[0]) for row in rows]},
             fields=("surname", "given_name"),
@@ -126,7 +127,7 @@ def read_case(user: User, case_id: uuid.UUID | str) -> Case | None:
         return None
     audit.record(
         actor=user,
-        action="read",
+        action=AuditAction.READ,
         object_type="cases.Case",
         object_id=case.pk,
         fields=PERSON_DATA_FIELDS,
@@ -155,7 +156,7 @@ def referral_inbox(user: User, limit: int = 200) -> list[Referral]:
     if referrals:
         audit.record(
             actor=user,
-            action="read_list",
+            action=AuditAction.READ_LIST,
             object_type="cases.Referral",
             detail={"referrals": [str(referral.pk) for referral in referrals]},
             fields=("note",),

@@ -22,6 +22,7 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.crypto import blind_index
 from qorgan.core.i18n import one_of
 from qorgan.directory.models import Organisation, Region
@@ -200,7 +201,11 @@ def open_case(
         detection_source=detection_source or organisation.kind.code,
     )
     audit.record(
-        actor=by, action="create", object_type="cases.Case", object_id=case.pk, fields=["person"]
+        actor=by,
+        action=AuditAction.CREATE,
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=["person"],
     )
     return case
 
@@ -303,7 +308,11 @@ def update_person(
         setattr(person, field, value)
     person.save()
     audit.record(
-        actor=user, action="update", object_type="cases.Person", object_id=person.pk, fields=cleaned
+        actor=user,
+        action=AuditAction.UPDATE,
+        object_type="cases.Person",
+        object_id=person.pk,
+        fields=cleaned,
     )
     case.person = person
     # The duplicate check runs by itself whenever the identifiers change (issue 13 §3): the
@@ -379,7 +388,7 @@ def change_status(
     )
     audit.record(
         actor=user,
-        action="transition",
+        action=AuditAction.TRANSITION,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"from": previous, "to": target},
@@ -387,7 +396,7 @@ def change_status(
     if approvals.needs_approval(target) and approval is None:
         audit.record(  # the supervisor's own decision is its approval
             actor=user,
-            action="approval_approve",
+            action=AuditAction.APPROVAL_APPROVE,
             object_type="cases.Case",
             object_id=case.pk,
             detail={"to": target, "direct": True},
@@ -456,7 +465,11 @@ def update_case_details(
         setattr(case, field, value)
     case.save(update_fields=list(updates))
     audit.record(
-        actor=user, action="update", object_type="cases.Case", object_id=case.pk, fields=updates
+        actor=user,
+        action=AuditAction.UPDATE,
+        object_type="cases.Case",
+        object_id=case.pk,
+        fields=updates,
     )
     return case
 
@@ -511,7 +524,7 @@ def record_consent(
     )
     audit.record(
         actor=user,
-        action="consent_record",
+        action=AuditAction.CONSENT_RECORD,
         object_type="cases.ConsentRecord",
         object_id=consent.pk,
         detail={
@@ -759,7 +772,7 @@ def record_notification(
     )
     audit.record(
         actor=user,
-        action="notification_record",
+        action=AuditAction.NOTIFICATION_RECORD,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"kind": kind},
@@ -794,7 +807,7 @@ def record_rights_explained(
     )
     audit.record(
         actor=user,
-        action="rights_record",
+        action=AuditAction.RIGHTS_RECORD,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"rights": rights},
@@ -833,7 +846,7 @@ def record_service(
     )
     audit.record(
         actor=user,
-        action="service_record",
+        action=AuditAction.SERVICE_RECORD,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"service": service},
@@ -880,7 +893,7 @@ def record_route_event(
     )
     audit.record(
         actor=user,
-        action="route_record",
+        action=AuditAction.ROUTE_RECORD,
         object_type="cases.Case",
         object_id=case.pk,
         fields=["place"],
@@ -899,7 +912,7 @@ def add_objective(*, user: User, case: Case, objective: str, due_on: date) -> Su
     )
     audit.record(
         actor=user,
-        action="objective_add",
+        action=AuditAction.OBJECTIVE_ADD,
         object_type="cases.Case",
         object_id=case.pk,
         fields=["objective"],
@@ -918,7 +931,7 @@ def set_objective_status(
     objective.save(update_fields=["status"])
     audit.record(
         actor=user,
-        action="objective_status",
+        action=AuditAction.OBJECTIVE_STATUS,
         object_type="cases.Case",
         object_id=objective.case_id,
         detail={"status": status},
@@ -970,7 +983,7 @@ def set_protection(
     )
     audit.record(
         actor=user,
-        action="protection_set",
+        action=AuditAction.PROTECTION_SET,
         object_type="cases.Case",
         object_id=case.pk,
         detail={"option": option, "choice": choice},
@@ -1014,7 +1027,7 @@ def share_with_police(
     )
     audit.record(
         actor=user,
-        action="police_disclosure",
+        action=AuditAction.POLICE_DISCLOSURE,
         object_type="cases.Case",
         object_id=case.pk,
         fields=["summary"],
@@ -1077,7 +1090,7 @@ def add_attachment(*, user: User, case: Case, name: str, content: bytes) -> Atta
     attachment.save()
     audit.record(
         actor=user,
-        action="attachment_add",
+        action=AuditAction.ATTACHMENT_ADD,
         object_type="cases.Attachment",
         object_id=attachment.pk,
         detail={"case": str(case.pk)},
@@ -1095,7 +1108,7 @@ def read_attachment(*, user: User, attachment: Attachment) -> bytes:
         content = fernet().decrypt(handle.read())
     audit.record(
         actor=user,
-        action="attachment_read",
+        action=AuditAction.ATTACHMENT_READ,
         object_type="cases.Attachment",
         object_id=attachment.pk,
     )

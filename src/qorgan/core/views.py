@@ -124,6 +124,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             "user",
             "organisation",
             "action",
+            "action_label",
             "object_type",
             "object_id",
             "fields",
@@ -143,6 +144,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     event.actor_username,
                     event.actor_organisation,
                     event.action,
+                    action_label(event.action),
                     event.object_type,
                     event.object_id,
                     ",".join(event.fields),
@@ -155,7 +157,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         )
     record(
         actor=request.user,
-        action="audit_export",
+        action=AuditAction.AUDIT_EXPORT,
         object_type="core.AuditEvent",
         detail={k: v for k, v in params.items() if v},
     )

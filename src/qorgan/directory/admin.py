@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.phones import from_stored
 
 from .models import Duty, Organisation, OrganisationSnapshot, Region, SubjectKind
@@ -144,7 +145,7 @@ class RegionAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit.record(
                 actor=request.user,
-                action="directory_edit",
+                action=AuditAction.DIRECTORY_EDIT,
                 object_type="directory.Region",
                 object_id=obj.code,
                 fields=form.changed_data,

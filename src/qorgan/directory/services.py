@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.phones import from_stored
 from qorgan.core.reference_merge import MergeReport, merge_record
 
@@ -96,7 +97,7 @@ def _merge_organisation(
         if changed:
             audit.record(
                 actor=None,
-                action="directory_load_update",
+                action=AuditAction.DIRECTORY_LOAD_UPDATE,
                 object_type="directory.Organisation",
                 object_id=o.code,
                 fields=changed,
@@ -129,7 +130,7 @@ def edit_organisation(
     org.save()
     audit.record(
         actor=actor,
-        action="directory_edit",
+        action=AuditAction.DIRECTORY_EDIT,
         object_type="directory.Organisation",
         object_id=org.code,
         fields=changed,

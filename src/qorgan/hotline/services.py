@@ -21,6 +21,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.cases import services as case_services
 from qorgan.cases.models import Case, ConsentForm, ConsentPurpose, Referral
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import one_of
 from qorgan.directory.models import Organisation, Region
 from qorgan.knowledge.models import CatalogueEntry
@@ -91,7 +92,7 @@ def _outcome(contact: Contact) -> str:
     return next(o for o in _OUTCOME_ORDER if o in reached).value
 
 
-def _save(contact: Contact, user: User | None, action: str, fields: Iterable[str]) -> None:
+def _save(contact: Contact, user: User | None, action: AuditAction, fields: Iterable[str]) -> None:
     fields = list(fields)
     contact.outcome = _outcome(contact)
     contact.save(update_fields=[*fields, "outcome"])
@@ -188,7 +189,7 @@ def log_contact(*, user: User, hotline: Hotline, data: dict[str, Any]) -> Contac
     contact.save()
     audit.record(
         actor=user,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="hotline.Contact",
         object_id=contact.pk,
         fields=[k for k, v in cleaned.items() if v not in ("", None, [], False)],
@@ -223,7 +224,7 @@ def take_contact(*, user: User, contact: Contact) -> Contact:
         return locked
     locked.taken_by = user
     locked.taken_at = timezone.now()
-    _save(locked, user, "hotline_take", ["taken_by", "taken_at"])
+    _save(locked, user, AuditAction.HOTLINE_TAKE, ["taken_by", "taken_at"])
     return locked
 
 
@@ -241,7 +242,7 @@ def update_contact(*, user: User, contact: Contact, data: dict[str, Any]) -> Con
     changed = [k for k, v in cleaned.items() if getattr(contact, k) != v]
     for key in changed:
         setattr(contact, key, cleaned[key])
-    _save(contact, user, "update", changed)
+    _save(contact, user, AuditAction.UPDATE, changed)
     if contact.is_crisis and not was_crisis:
         alert_crisis(contact)
     return contact
@@ -258,7 +259,7 @@ def close_follow_up(*, user: User, contact: Contact, note: str = "") -> Contact:
     if note.strip():
         contact.follow_up_note = (contact.follow_up_note + "\n" + note.strip()).strip()[:2000]
         fields.append("follow_up_note")
-    _save(contact, user, "hotline_follow_up_done", fields)
+    _save(contact, user, AuditAction.HOTLINE_FOLLOW_UP_DONE, fields)
     return contact
 
 
@@ -271,7 +272,7 @@ def _ensure_case(user: User, contact: Contact) -> Case:
         region=contact.region,
     )
     contact.case = case
-    _save(contact, user, "hotline_open_case", ["case"])
+    _save(contact, user, AuditAction.HOTLINE_OPEN_CASE, ["case"])
     return case
 
 
@@ -334,7 +335,7 @@ def refer(
     contact.referral = referral
     if Action.REFERRAL not in contact.actions:
         contact.actions = [*contact.actions, Action.REFERRAL.value]
-    _save(contact, user, "hotline_refer", ["referral", "actions"])
+    _save(contact, user, AuditAction.HOTLINE_REFER, ["referral", "actions"])
     return referral
 
 
@@ -367,7 +368,7 @@ def report_to_police(
     _save(
         contact,
         user,
-        "hotline_report_police",
+        AuditAction.HOTLINE_REPORT_POLICE,
         [
             "police_organisation",
             "police_informed_at",
@@ -419,7 +420,7 @@ def link(
         fields.append("report")
     if not fields:
         raise ValidationError({"case_reference": [_("give a case reference or a report number")]})
-    _save(contact, user, "hotline_link", fields)
+    _save(contact, user, AuditAction.HOTLINE_LINK, fields)
     return contact
 
 
@@ -432,7 +433,7 @@ def link_screening(*, user: User, contact: Contact, screening: Any) -> Contact:
     if screening.case_id and not contact.case_id:
         contact.case_id = screening.case_id
         fields.append("case")
-    _save(contact, user, "hotline_link", fields)
+    _save(contact, user, AuditAction.HOTLINE_LINK, fields)
     return contact
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import active_language
 from qorgan.core.widgets import parse_date
 from qorgan.directory.models import Organisation
@@ -118,7 +119,7 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
     audit.record(
         actor=user,
-        action="view",
+        action=AuditAction.VIEW,
         object_type="hotline.Contact",
         object_id=contact.pk,
         detail={"reference": contact.reference},

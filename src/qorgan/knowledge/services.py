@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import localized_columns
 from qorgan.core.reference_merge import MergeReport, merge_record
 
@@ -167,7 +168,7 @@ def load_catalogue_into_db(
     if report.applied or report.conflicts or report.kept_local or report.retired:
         audit.record(
             actor=None,
-            action="catalogue_load",
+            action=AuditAction.CATALOGUE_LOAD,
             object_type="knowledge.CatalogueVersion",
             object_id=catalogue.version,
             detail={
@@ -224,7 +225,7 @@ def edit_entry(
     )
     audit.record(
         actor=user,
-        action="update",
+        action=AuditAction.UPDATE,
         object_type="knowledge.CatalogueEntry",
         object_id=entry.pk,
         fields=changed,
@@ -269,7 +270,7 @@ def add_local_hotline(
     )
     audit.record(
         actor=user,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="knowledge.CatalogueEntry",
         object_id=entry.pk,
         fields=sorted(editable_values(entry)),

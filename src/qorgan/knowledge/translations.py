@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import column_values, portal_only_language_codes
 
 from .models import CatalogueEntry, CatalogueGroup, Translation, TranslationStatus
@@ -140,7 +141,7 @@ def review(*, user: Any, translation: Translation, text: str | None = None) -> T
     translation.save()
     audit.record(
         actor=user,
-        action="update",
+        action=AuditAction.UPDATE,
         object_type="knowledge.Translation",
         object_id=translation.pk,
         fields=("text", "status") if corrected else ("status",),
@@ -242,7 +243,7 @@ def apply_import(*, user: Any, plan: ImportPlan) -> int:
         row.save(update_fields=["text", "status", "updated_at"])
     audit.record(
         actor=user,
-        action="import",
+        action=AuditAction.IMPORT,
         object_type="knowledge.Translation",
         object_id=plan.language,
         fields=("text",),
@@ -321,7 +322,7 @@ def review_interface(*, user: Any, language: str, msgid: str, text: str | None =
     )
     audit.record(
         actor=user,
-        action="update",
+        action=AuditAction.UPDATE,
         object_type="knowledge.InterfaceReview",
         object_id=language,
         fields=("text",) if corrected else ("status",),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core.audit_actions import AuditAction
 
 from . import selectors
 from .catalogue import DOCUMENT_LANGUAGE, SOURCES_DIR
@@ -159,7 +160,7 @@ def translations_po(request: HttpRequest, language: str) -> HttpResponse:
         raise Http404
     audit.record(
         actor=request.user,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="knowledge.Translation",
         object_id=language,
     )
@@ -181,7 +182,7 @@ def interface_po(request: HttpRequest, language: str) -> HttpResponse:
         raise Http404
     audit.record(
         actor=request.user,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="knowledge.InterfaceReview",
         object_id=language,
     )

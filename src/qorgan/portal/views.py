@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qorgan.core import clients
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import portal_language, portal_only_language_codes
 from qorgan.directory import selectors as directory
 from qorgan.directory.models import Organisation
@@ -319,7 +320,7 @@ def triage_detail(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     audit.record(
         actor=request.user,
-        action="read",
+        action=AuditAction.READ,
         object_type="portal.Report",
         object_id=report_.pk,
         fields=("what", "place", "when", "who_at_risk", "contact"),

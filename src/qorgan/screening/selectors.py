@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 from .models import Screening
 
@@ -37,7 +38,7 @@ def screening_for(
     if screening is not None and audited:
         audit.record(
             actor=user,
-            action="read",
+            action=AuditAction.READ,
             object_type="screening.Screening",
             object_id=screening.pk,
             fields=("request", "result"),

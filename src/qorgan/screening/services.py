@@ -14,6 +14,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.cases.models import ConsentForm, ConsentPurpose
 from qorgan.cases.services import PersonFacts, open_case, record_consent
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.directory.models import Region
 
 from .engine import FieldError, ScreeningInputError, evaluate, parse_request
@@ -85,7 +86,7 @@ def store_screening(
     )
     audit.record(
         actor=user,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="screening.Screening",
         object_id=screening.pk,
         fields=("request", "result"),
@@ -128,7 +129,7 @@ def tick_plan_step(*, user: User, step: PlanStep, done: bool) -> PlanStep:
     step.save(update_fields=["done", "done_by", "done_at"])
     audit.record(
         actor=user,
-        action="plan_step",
+        action=AuditAction.PLAN_STEP,
         object_type="screening.Screening",
         object_id=step.screening_id,
         detail={"position": step.position, "done": done},

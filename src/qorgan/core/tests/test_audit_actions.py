@@ -42,6 +42,13 @@ def _name(call: ast.Call) -> str:
 def _strings(node: ast.expr) -> list[str] | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "AuditAction"
+    ):
+        member = getattr(AuditAction, node.attr, None)
+        return [member.value if member is not None else f"AuditAction.{node.attr}?"]
     if isinstance(node, ast.IfExp):
         body, orelse = _strings(node.body), _strings(node.orelse)
         return None if body is None or orelse is None else body + orelse
@@ -147,3 +154,6 @@ def test_the_audit_log_shows_translated_actions_and_case_references(
         assert created in page
         assert str(case.pk)[:8] not in page  # the record id is not shown for a case
         assert ">create<" not in page and "<code>create</code>" not in page
+    export = client.get("/ru/audit/export.csv").content.decode("utf-8-sig").splitlines()
+    assert export[0].split(",")[4:6] == ["action", "action_label"]
+    assert any(",create,Создано," in line for line in export)

@@ -15,6 +15,7 @@ from django.db import transaction
 from qorgan.cases.models import Person
 from qorgan.cases.services import person_indexes
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 
 
 class Command(BaseCommand):
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             count += 1
         with audit.audit_context(route="command reindex_persons"):
             audit.record(
-                actor=None, action="reindex", object_type="cases.Person", detail={"persons": count}
+                actor=None,
+                action=AuditAction.REINDEX,
+                object_type="cases.Person",
+                detail={"persons": count},
             )
         self.stdout.write(self.style.SUCCESS(f"Recomputed the indexes of {count} person(s)."))

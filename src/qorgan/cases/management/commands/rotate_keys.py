@@ -17,6 +17,7 @@ from django.db import transaction
 
 from qorgan.cases.models import Attachment
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.crypto import fernet
 from qorgan.core.fields import EncryptedJSONField, EncryptedTextField
 
@@ -52,7 +53,9 @@ class Command(BaseCommand):
             documents += 1
         counts["documents"] = documents
         with audit.audit_context(route="command rotate_keys"):
-            audit.record(actor=None, action="key_rotation", object_type="core.Keys", detail=counts)
+            audit.record(
+                actor=None, action=AuditAction.KEY_ROTATION, object_type="core.Keys", detail=counts
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 "Re-encrypted: " + ", ".join(f"{n} {label}" for label, n in counts.items())

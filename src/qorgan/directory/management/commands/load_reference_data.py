@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.core.reference_merge import MergeReport
 from qorgan.directory.reference import load_directory
 from qorgan.directory.services import load_directory_into_db
@@ -105,7 +106,7 @@ class Command(BaseCommand):
                 ):
                     audit.record(
                         actor=None,
-                        action="reference_data_load",
+                        action=AuditAction.REFERENCE_DATA_LOAD,
                         object_type="knowledge.CatalogueVersion",
                         object_id=result.version,
                         detail={

@@ -12,6 +12,7 @@ from django.db import transaction
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import PERSON_WORK_ROLES
 from qorgan.core import audit
+from qorgan.core.audit_actions import AuditAction
 from qorgan.directory.models import Organisation
 from qorgan.hotline.models import Hotline
 from qorgan.knowledge.models import CatalogueEntry
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         hotline.operators.remove(*removed)
         audit.record(
             actor=None,
-            action="hotline_setup",
+            action=AuditAction.HOTLINE_SETUP,
             object_type="hotline.Hotline",
             object_id=hotline.pk,
             detail={
