@@ -210,10 +210,24 @@ class RightsForm(forms.Form):
 
 class RouteForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=RouteStage.choices)
-    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="KZ")
-    region = forms.CharField(label=_("Region (ISO 3166-2:KZ)"), required=False, max_length=8)
+    country = forms.ChoiceField(label=_("Country"), initial="KZ")
+    region = forms.ChoiceField(label=_("Region"), required=False)
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Countries and regions by their names in the user's language, not their ISO codes."""
+        super().__init__(*args, **kwargs)
+        from qorgan.core.i18n import active_language
+        from qorgan.directory.models import Region
+        from qorgan.screening.countries import country_names
+
+        self.fields["country"].choices = list(country_names(active_language()).items())  # type: ignore[attr-defined]
+        regions = sorted(
+            ((r.code, localized(r, "name")) for r in Region.objects.all()),
+            key=lambda choice: choice[1].casefold(),
+        )
+        self.fields["region"].choices = [("", "—"), *regions]  # type: ignore[attr-defined]
 
 
 class ServiceForm(forms.Form):

@@ -15,3 +15,19 @@ def case_work(context: dict[str, Any]) -> dict[str, Any]:
     from qorgan.cases.work import work_for
 
     return {"work": work_for(context.get("user")), "today": timezone.localdate()}
+
+
+@register.filter(name="right_labels")
+def right_labels(codes: Any) -> str:
+    """Rights explained by their text in the active language (the catalogue's), not codes."""
+    from qorgan.core.i18n import active_language
+    from qorgan.knowledge.catalogue import default_catalogue
+
+    language = active_language()
+    catalogue = default_catalogue()
+    texts = {
+        entry.code: entry.text.get(language)
+        for kind in ("victim_right", "migrant_victim_right")
+        for entry in catalogue.of_kind(kind)
+    }
+    return "; ".join(texts.get(code) or code for code in codes or ())
