@@ -170,8 +170,8 @@ def test_no_raw_code_on_the_staff_pages(client: Any, make_user: Any, language: s
     from django.utils import translation
 
     from qorgan.cases.models import ServiceType
+    from qorgan.directory.countries import country_name
     from qorgan.knowledge.catalogue import default_catalogue
-    from qorgan.screening.countries import country_name
 
     right = next(
         e for e in default_catalogue().of_kind("victim_right") if e.code == "right_free_legal_aid"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.reference import SUBJECT_KIND_CODES, default_directory
 from qorgan.knowledge.catalogue import default_catalogue
-from qorgan.screening.countries import alpha2_codes
 from qorgan.screening.engine import MAX_AGE
 
 Request = dict[str, Any]

@@ -219,8 +219,8 @@ class RouteForm(forms.Form):
         """Countries and regions by their names in the user's language, not their ISO codes."""
         super().__init__(*args, **kwargs)
         from qorgan.core.i18n import active_language
+        from qorgan.directory.countries import country_names
         from qorgan.directory.models import Region
-        from qorgan.screening.countries import country_names
 
         self.fields["country"].choices = list(country_names(active_language()).items())  # type: ignore[attr-defined]
         regions = sorted(

@@ -242,7 +242,7 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
             errors["sex"] = _("female, male or unknown")
         cleaned["sex"] = data["sex"]
     if "citizenship" in data:
-        from qorgan.screening.countries import alpha2_codes
+        from qorgan.directory.countries import alpha2_codes
 
         value = str(data["citizenship"] or "unknown").strip()
         value = value.upper() if value not in {"stateless", "unknown"} else value
@@ -868,7 +868,7 @@ def record_route_event(
     _require(
         "case.edit", user, case, _("only the organisation that opened the case records the route")
     )
-    from qorgan.screening.countries import alpha2_codes
+    from qorgan.directory.countries import alpha2_codes
 
     errors: dict[str, list[str]] = {}
     if stage not in RouteStage.values:

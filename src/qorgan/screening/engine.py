@@ -26,10 +26,10 @@ from typing import Any, TypeVar
 
 import yaml
 
+from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.reference import SUBJECT_KIND_CODES, default_directory
 from qorgan.knowledge.catalogue import LANGUAGES, Catalogue, Entry, default_catalogue
 
-from .countries import alpha2_codes
 from .rules import Facts, NoteFacts, Rule, Track, notes_for, rules_for
 
 NOTES_FILE = Path(__file__).resolve().parent / "data" / "notes.yaml"

@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.i18n import active_language, localized
+from qorgan.directory.countries import country_names
 from qorgan.directory.selectors import regions
-
-from .countries import country_names
 
 TRI_STATE = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
 TRI_VALUES = {"": None, "yes": True, "no": False}

@@ -15,11 +15,11 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.reference import SUBJECT_KIND_CODES
 from qorgan.knowledge.catalogue import LANGUAGES, Catalogue, default_catalogue
 
 from . import engine
-from .countries import alpha2_codes
 from .rules import NOTES, RULES
 
 FORMAT = 1  # the bundle's own format; engine.js refuses a format it does not know

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from qorgan.core.i18n import active_language
-from qorgan.screening.countries import country_name
+from qorgan.directory.countries import country_name
 
 register = template.Library()
 
