@@ -31,7 +31,7 @@ app.conf.beat_schedule = {
     "overdue-referral-reminders": {
         "task": "qorgan.run_task",
         "schedule": 24 * 60 * 60,
-        "args": ("notifications.remind_overdue", {}),
+        "args": ("notifications.remind_overdue", {}),  # cases/tasks.py
     },
     "follow-up-reminders": {
         "task": "qorgan.run_task",

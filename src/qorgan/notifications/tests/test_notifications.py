@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from qorgan.accounts.roles import Role
 from qorgan.cases import services as cases
+from qorgan.cases.tasks import remind_overdue
 from qorgan.notifications.models import Notification
-from qorgan.notifications.tasks import remind_overdue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = timezone.localdate()
