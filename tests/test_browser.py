@@ -102,7 +102,7 @@ def test_case_list_and_case_page_in_three_languages(
         assert "Қасымова" in page.locator("#person").inner_text()
 
     # Edit the person's data on the page: Kazakh letters survive the round trip, encrypted.
-    page.locator("#person summary").click()
+    page.locator("#person details.edit-person summary").click()
     page.fill("#id_person-patronymic", "Серікқызы")
     page.locator("#person form.record-form button[type=submit]").click()
     page.wait_for_selector(".messages .success")

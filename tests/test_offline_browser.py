@@ -266,13 +266,13 @@ def test_conflicting_case_edit_shows_both_versions(
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server.url, "ngo-worker", language=language)
     page.goto(f"{live_server.url}/{language}/cases/{case.pk}/")
-    page.locator("#person details summary").click()
+    page.locator("#person details.edit-person summary").click()
     page.fill("#id_person-phone", "+7 701 111 11 11")
     # Someone else saves the person's data while this page is open.
     services.update_person(
         user=user, case=case, expected_version=case.version, data={"surname": "Ахметова-Ким"}
     )
-    page.locator("#person details form button[type=submit]").click()
+    page.locator("#person details.edit-person form button[type=submit]").click()
 
     surname = page.locator("#conflict-person-surname")
     expect(surname).to_contain_text("Ахметова-Ким")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,16 +158,25 @@ def record(
             event.seq, event.at, event.prev_hash, event.hash = cursor.fetchone()
         event._state.adding, event._state.db = False, connection.alias
         return event
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_hash": GENESIS}
-        )
-        event.seq = head.last_seq + 1  # kept with last_hash under the row lock: no MAX(seq)
-        event.at = timezone.now()
-        event.prev_hash = head.last_hash
-        event.hash = compute_hash(head.last_hash, event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_seq=event.seq)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                    id=1, defaults={"last_hash": GENESIS}
+                )
+                event.seq = head.last_seq + 1  # kept with last_hash under the lock
+                event.at = timezone.now()
+                event.prev_hash = head.last_hash
+                event.hash = compute_hash(head.last_hash, event)
+                event.save(force_insert=True)
+                AuditChainHead.objects.filter(id=1).update(last_hash=event.hash, last_seq=event.seq)
+            return event
+        except IntegrityError:
+            # SQLite without IMMEDIATE transactions (the tests' shared in-memory database):
+            # another writer took this sequence number first; read the head again.
+            if attempt == 4:
+                raise
+            event.pk = None
     return event
 
 

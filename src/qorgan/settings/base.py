@@ -107,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+# SQLite (the embedded default): every transaction takes the write lock when it begins
+# (BEGIN IMMEDIATE), so two requests writing at once (a threaded server, htmx requests in
+# parallel) wait for each other instead of both reading the same audit chain head; a writer
+# waits up to 20 s for the lock rather than failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -33,3 +33,9 @@ PORTAL_REPORTS_PER_CLIENT_PER_MINUTE = 100_000
 PORTAL_RECEIPT_CHECKS_PER_CLIENT_PER_MINUTE = 100_000
 PORTAL_REPORTS_PER_MINUTE = 100_000
 PORTAL_RECEIPT_CHECKS_PER_MINUTE = 100_000
+
+# The SQLite test database is an in-memory one shared between threads (live_server), whose
+# table locks do not wait: IMMEDIATE transactions would fail at once there instead of waiting.
+# The embedded file database keeps IMMEDIATE (tested in core/tests/test_audit.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405

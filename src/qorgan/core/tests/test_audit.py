@@ -48,7 +48,7 @@ def test_an_append_is_one_round_trip_on_postgresql(make_user: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_unbroken_chain(reference_data: None) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers itself")
+        pytest.skip("the test database is SQLite's shared in-memory one: see the next test")
     errors: list[BaseException] = []
 
     def append(n: int) -> None:
@@ -68,3 +68,53 @@ def test_concurrent_appends_keep_one_unbroken_chain(reference_data: None) -> Non
     assert errors == []
     report = audit.verify_chain()
     assert report.intact and report.events == AuditEvent.objects.count() >= 80
+
+
+CONCURRENT_SQLITE = """
+import os, threading, django
+django.setup()
+from django.core.management import call_command
+from django.db import connections
+call_command("migrate", verbosity=0)
+from qorgan.core import audit
+errors = []
+def append(n):
+    try:
+        for i in range(15):
+            audit.record(actor=None, action="read", object_type="t", object_id=f"{n}-{i}")
+    except BaseException as exc:
+        errors.append(repr(exc))
+    finally:
+        connections.close_all()
+threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+report = audit.verify_chain()
+print("errors", errors)
+print("chain", report.intact, report.events)
+"""
+
+
+def test_concurrent_appends_on_the_embedded_sqlite_file(tmp_path: Any) -> None:
+    """The embedded default (a SQLite file, a threaded server): transactions begin IMMEDIATE,
+    so writers wait for each other and never read the same chain head."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("QORGAN_")},
+        "DJANGO_SETTINGS_MODULE": "qorgan.settings.dev",
+        "QORGAN_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_SQLITE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "errors []" in result.stdout, result.stdout
+    assert "chain True 60" in result.stdout, result.stdout
