@@ -29,6 +29,8 @@ echo "== ruff"
 
 echo "== mypy (domain modules)"
 "$bin/mypy" $(cat mypy-files.txt)
+echo "== import-linter (the dependency direction between apps, docs/architecture.md)"
+"$bin/lint-imports"
 
 workers="${QORGAN_TEST_WORKERS:-2}"
 postgres_url="${DATABASE_URL:-}"

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from qorgan.cases.models import ReferralStatus, ServiceType
+
 register = template.Library()
 
 
@@ -31,3 +33,16 @@ def right_labels(codes: Any) -> str:
         for entry in catalogue.of_kind(kind)
     }
     return "; ".join(texts.get(code) or code for code in codes or ())
+
+
+@register.filter(name="service_labels")
+def service_labels(codes: Any) -> str:
+    """The services of a referral by their names in the active language, not their codes."""
+    labels = dict(ServiceType.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes or ())
+
+
+@register.filter(name="referral_action")
+def referral_action(code: str) -> str:
+    """A referral event (sent, accepted, declined, …) by its name in the active language."""
+    return str(dict(ReferralStatus.choices).get(code, code))
