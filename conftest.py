@@ -3,11 +3,47 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The browser tests' server, when it shares the test's connection (SQLite in memory).
+
+    A shared connection serves one request at a time: two at once (the browser sends the
+    plan's htmx request and the form together) would interleave their savepoints on it
+    ("no such savepoint"). A server with its own connections (PostgreSQL) stays threaded."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, connections_override=connections_override, **kwargs)
+        self._serial = threading.Lock() if connections_override else None
+
+    def set_app(self, application: Any) -> None:
+        lock = self._serial
+        if lock is None:
+            super().set_app(application)
+            return
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)  # the body is read before the next request starts
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
