@@ -9,7 +9,9 @@ size and declared rows; rows counted while streaming, ``core.spreadsheet.read_ro
 run imports every row inside a transaction that is rolled back and reports each row's problems
 by row and column in the user's language; the confirmed import runs in the task system
 (``cases.import_register``) from the file stored encrypted, all or nothing, audited, with the
-duplicate check applied to each person; the stored file is deleted when it ends.
+duplicate check applied to each person; the stored file is deleted when it ends. The mechanism
+(stored upload, job status, queue, delete after) is ``core.importjobs``, shared with the
+labour-migration indicators' import.
 """
 
 from __future__ import annotations
@@ -21,18 +23,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
-from qorgan.core import audit, tasks
+from qorgan.core import audit, importjobs
 from qorgan.core.audit_actions import AuditAction
-from qorgan.core.crypto import fernet
+from qorgan.core.importjobs import Problem, Refused, check_size, max_bytes
 from qorgan.core.spreadsheet import SpreadsheetLimitError, read_rows, to_csv
 from qorgan.knowledge.catalogue import default_catalogue
 
@@ -45,8 +45,7 @@ def max_rows() -> int:
     return int(getattr(settings, "IMPORT_MAX_ROWS", 2000))
 
 
-def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+__all__ = ["Problem", "max_bytes"]  # the cases app's names of the shared ones
 
 
 # field → (English, Russian, Kazakh) headers; any of them (or the field's code) is accepted.
@@ -125,13 +124,6 @@ DATE_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str  # the header as written in the file ("" for the whole row or file)
-    message: str
-
-
 @dataclass
 class Outcome:
     rows: int
@@ -199,10 +191,7 @@ def _split(value: str) -> list[str]:
 
 
 def _rows(fmt: str, name: str, content: bytes) -> Iterator[list[str]]:
-    if len(content) > max_bytes():
-        raise SpreadsheetLimitError(
-            _("the file is too large: at most %(mb)s MB") % {"mb": max_bytes() // (1024 * 1024)}
-        )
+    check_size(len(content))
     if fmt == ImportJob.Format.HTCDS and not name.lower().endswith(".csv"):
         raise SpreadsheetLimitError(_("an HTCDS 2.0 file is a .csv file"))
     return read_rows(name, content, max_rows=max_rows())
@@ -371,12 +360,11 @@ def dry_run(*, user: Any, fmt: str, name: str, content: bytes) -> ImportJob:
         fmt=fmt,
         file_name=name[-200:],
         rows=outcome.rows,
-        problems=[p.__dict__ for p in outcome.problems],
+        problems=importjobs.problems_of(outcome.problems),
         alerts=outcome.alerts,
     )
     if not outcome.problems and outcome.rows:
-        job.blob = default_storage.save(f"imports/{job.pk}", ContentFile(fernet().encrypt(content)))
-        job.save(update_fields=["blob"])
+        importjobs.keep(job, content, folder="imports")
     audit.record(
         actor=user,
         action=AuditAction.IMPORT_CHECK,
@@ -394,69 +382,34 @@ def job_for(user: Any, job_id: Any) -> ImportJob | None:
     return ImportJob.objects.filter(pk=pk, organisation_id=user.organisation_id).first()
 
 
-@transaction.atomic
 def confirm(*, user: Any, job: ImportJob) -> ImportJob:
     if not may_import(user) or job.organisation_id != user.organisation_id:
         raise PermissionDenied(_("only a case manager or supervisor imports a register"))
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportJob.Status.CHECKED or job.problems or not job.blob:
-        raise ValidationError({"status": [_("only a checked file without problems is imported")]})
-    job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["status"])
-    tasks.enqueue(
-        "cases.import_register", job_id=str(job.pk), language=translation.get_language() or ""
+    return importjobs.queue(job, task="cases.import_register")
+
+
+def _work(job: ImportJob, content: bytes) -> None:
+    """All rows or none (inside the task's transaction), audited."""
+    outcome = _import(job.requested_by, job.fmt, job.file_name, content)
+    if outcome.problems:
+        raise Refused(outcome.problems)
+    audit.record(
+        actor=job.requested_by,
+        action=AuditAction.IMPORT,
+        object_type="cases.ImportJob",
+        object_id=job.pk,
+        detail={
+            "format": job.fmt,
+            "cases": [c.reference for c in outcome.cases],
+            "possible_duplicates": outcome.alerts,
+        },
     )
-    return job
-
-
-class _Refused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("the import was refused")
-        self.problems = problems
+    job.created, job.alerts = len(outcome.cases), outcome.alerts
 
 
 def run_import(job_id: str, language: str = "") -> None:
     """The task: all rows or none; the stored file is deleted whatever the result."""
-    job = ImportJob.objects.select_related("requested_by__organisation").filter(pk=job_id).first()
-    if job is None or job.status != ImportJob.Status.QUEUED:
-        return
-    user = job.requested_by
-    with translation.override(language or settings.LANGUAGE_CODE):
-        try:
-            with default_storage.open(job.blob, "rb") as handle:
-                content = fernet().decrypt(handle.read())
-            with transaction.atomic():
-                outcome = _import(user, job.fmt, job.file_name, content)
-                if outcome.problems:  # all or nothing
-                    transaction.set_rollback(True)
-                    raise _Refused(outcome.problems)
-                audit.record(
-                    actor=user,
-                    action=AuditAction.IMPORT,
-                    object_type="cases.ImportJob",
-                    object_id=job.pk,
-                    detail={
-                        "format": job.fmt,
-                        "cases": [c.reference for c in outcome.cases],
-                        "possible_duplicates": outcome.alerts,
-                    },
-                )
-            job.status = ImportJob.Status.DONE
-            job.created, job.alerts = len(outcome.cases), outcome.alerts
-        except _Refused as refused:
-            job.status = ImportJob.Status.FAILED
-            job.problems = [p.__dict__ for p in refused.problems]
-        except (SpreadsheetLimitError, OSError) as exc:
-            job.status = ImportJob.Status.FAILED
-            job.problems = [Problem(0, "", str(exc)).__dict__]
-        finally:
-            if job.blob:
-                default_storage.delete(job.blob)
-                job.blob = ""
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=["status", "created", "alerts", "problems", "blob", "finished_at"]
-            )
+    importjobs.run(ImportJob, job_id, language, _work)
 
 
 def template_csv(language: str) -> bytes:

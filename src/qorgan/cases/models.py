@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qorgan.core.fields import EncryptedJSONField, EncryptedTextField
+from qorgan.core.fields import EncryptedTextField
+from qorgan.core.importjobs import ImportJobBase
 
 
 class CaseStatus(models.TextChoices):
@@ -813,42 +814,24 @@ class DuplicateAlert(models.Model):
 # --- Bringing existing registers in (issue 13 §4) --------------------------------------------
 
 
-class ImportJob(models.Model):
+class ImportJob(ImportJobBase):
     """An uploaded register: checked row by row (dry run), then imported all or nothing by a
-    task. The file is stored encrypted until the import ends, then deleted."""
+    task (``core.importjobs``). The file is stored encrypted until the import ends, then
+    deleted."""
 
     class Format(models.TextChoices):
         REGISTER = "register", _("Qorgan register template (XLSX or CSV)")
         HTCDS = "htcds", _("HTCDS 2.0 CSV")
 
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("checked")
-        QUEUED = "queued", _("being imported")
-        DONE = "done", _("imported")
-        FAILED = "failed", _("failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     fmt = models.CharField(_("format"), max_length=10, choices=Format.choices)
-    file_name = EncryptedTextField(max_length=200)  # a file name may name a person
-    blob = models.CharField(max_length=200, blank=True, help_text="storage name of the file")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
-    )
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    problems = EncryptedJSONField(default=list, blank=True)  # rows' problems may quote values
     created = models.PositiveIntegerField(_("cases created"), default=0)
     alerts = models.PositiveIntegerField(_("possible duplicates found"), default=0)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-requested_at"]
+    class Meta(ImportJobBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.fmt} {self.status} {self.pk}"
