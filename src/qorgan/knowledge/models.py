@@ -220,13 +220,22 @@ class TranslationStatus(models.TextChoices):
 
 
 class Translation(models.Model):
-    """A catalogue text in a portal-only language (uz, ky, tg, …), beside the staff languages'
-    columns. Machine-assisted until a reviewer accepts or corrects it."""
+    """A catalogue text, or a region's or organisation's name, in a portal-only language (uz, ky,
+    tg, …), beside the staff languages' columns. Machine-assisted until a reviewer accepts or
+    corrects it."""
 
     object_type = models.CharField(
-        _("object"), max_length=20, choices=[("entry", "entry"), ("group", "group")]
+        _("object"),
+        max_length=20,
+        choices=[
+            ("entry", "entry"),
+            ("group", "group"),
+            ("region", "region"),
+            ("organisation", "organisation"),
+        ],
     )
-    code = models.CharField(_("code"), max_length=120)  # entry code, or "<kind>/<group>"
+    # entry code, "<kind>/<group>", a region's ISO code or an organisation's code
+    code = models.CharField(_("code"), max_length=120)
     field = models.CharField(_("field"), max_length=20)
     language = models.CharField(_("language"), max_length=8)
     text = models.TextField(_("text"))
