@@ -258,7 +258,7 @@ def contact_statistics(
                 )
                 for m in months
             },
-            {},
+            {m: f"{m[5:]}.{m[:4]}" for m in months},  # 05.2026, as the cases' trend
         ),
         "outcome": (
             _("Contacts by outcome"),
@@ -303,11 +303,16 @@ def add_to_report(stats: dict[str, Any]) -> None:
 
 
 def report_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(breakdown, category, number) rows for the CSV and XLSX reports."""
+    """(breakdown, category, number) rows for the CSV and XLSX reports: the breakdown's title
+    and the category's label in the active language, each breakdown ending with its total,
+    every number as the PDF prints it."""
     return [
-        (b.name, text, cell.display(b.threshold))
+        row
         for b in stats.get("hotline", [])
-        for _key, text, cell in b.rows()
+        for row in [
+            *((b.title, text, cell.display()) for _key, text, cell in b.rows()),
+            (b.title, str(_("Total")), b.total.display()),
+        ]
     ]
 
 

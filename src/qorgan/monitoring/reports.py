@@ -8,10 +8,16 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
+from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType, Sex
 from qorgan.core.i18n import active_language, localized
 from qorgan.core.spreadsheet import to_csv, to_xlsx
 from qorgan.directory.models import Direction, SubjectKind
+from qorgan.hotline.selectors import add_to_report, report_rows
+from qorgan.knowledge.catalogue import default_catalogue
+from qorgan.portal.models import ReportStatus
+from qorgan.screening.countries import country_name
 
 from .statistics import Breakdown, Period
 
@@ -41,10 +47,6 @@ FORMATS = {
 
 def label(stats: dict[str, Any]) -> None:
     """Readable labels for codes, in the active language."""
-    from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType, Sex
-    from qorgan.knowledge.catalogue import default_catalogue
-    from qorgan.portal.models import ReportStatus
-
     lang = active_language()
     regions = {r.code: localized(r, "name") for r in stats["region_objects"]}
     kinds = {k.code: localized(k, "name") for k in SubjectKind.objects.all()}
@@ -57,8 +59,6 @@ def label(stats: dict[str, Any]) -> None:
     stats["sex"].labels = dict(Sex.choices)
     stats["age_group"].labels = {"unknown": _("Not known")}
     stats["trend"].labels = {key: f"{key[5:]}.{key[:4]}" for key in stats["trend"].cells}
-    from qorgan.screening.countries import country_name
-
     stats["citizenship"].labels = {
         code: country_name(code, lang) for code in stats["citizenship"].cells if code != "other"
     } | {"other": _("Other countries")}
@@ -108,24 +108,33 @@ def legend(stats: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def section_title(name: str) -> str:
+    """A section's heading in the active language, the same as on the page and in the PDF."""
+    return render_to_string("monitoring/_title.html", {"name": name}).strip()
+
+
 def table_rows(stats: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(breakdown, category, number) for every section, each cell as its one display (a
-    number in the language's format, "<5" or "hidden"); the legend after them."""
+    number in the language's format, "<5" or "hidden"), the breakdown as its heading in the
+    PDF; then the hotlines' contacts (``hotline.selectors.report_rows``: the same cells as
+    the PDF's section, with each breakdown's total); the legend after them."""
     rows = []
     for name in SECTIONS:
         breakdown: Breakdown = stats[name]
+        title = section_title(name)
         for _key, text, cell in breakdown.rows():
-            rows.append((name, text, cell.display()))
+            rows.append((title, text, cell.display()))
+    if "hotline" not in stats:
+        add_to_report(stats)  # the contacts of the report's period, region and threshold
+    rows.extend(report_rows(stats))
     for sign, meaning in legend(stats):
-        rows.append(("legend", str(sign), str(meaning)))
+        rows.append((str(_("Legend")), str(sign), str(meaning)))
     return rows
 
 
 def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
     """The labelled statistics as a file in ``fmt`` (one of ``FORMATS``)."""
-    from qorgan.hotline.selectors import add_to_report  # the hotlines' contacts (docs/hotline.md)
-
-    add_to_report(stats)
+    add_to_report(stats)  # the hotlines' contacts (docs/hotline.md)
     if fmt == "xlsx":
         return to_xlsx(
             [
@@ -139,8 +148,6 @@ def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
     if fmt == "csv":
         return to_csv(["breakdown", "category", "number"], table_rows(stats))
     if fmt == "pdf":
-        from weasyprint import HTML
-
         html = render_to_string(
             "monitoring/report_pdf.html",
             {
