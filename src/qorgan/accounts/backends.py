@@ -8,11 +8,11 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import backends
 
+from .models import User
+
 
 class _WithOrganisation:
     def get_user(self, user_id: Any) -> Any:
-        from .models import User
-
         user = User._default_manager.select_related("organisation").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 

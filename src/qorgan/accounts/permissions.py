@@ -12,6 +12,8 @@ from typing import Any
 import rules
 from django.db import models
 
+from qorgan.hotline.models import Hotline
+
 from .roles import Role
 
 PERSON_WORK_ROLES = frozenset({Role.FRONTLINE_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR})
@@ -122,8 +124,6 @@ rules.add_rule(
 
 @rules.predicate
 def operates_a_hotline(user: Any) -> bool:
-    from qorgan.hotline.models import Hotline
-
     if not getattr(user, "pk", None):
         return False
     return (

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgan.core.audit import audit_context, record
 from qorgan.core.audit_actions import AuditAction
+from qorgan.directory.models import Organisation
 
 from .models import ChangeKind, Decision, User, UserChangeRequest
 from .permissions import PERSON_WORK_ROLES
@@ -102,8 +103,6 @@ def _state(user: User) -> dict[str, Any]:
 
 
 def _organisation_code(organisation_id: int | None) -> str:
-    from qorgan.directory.models import Organisation
-
     if organisation_id is None:
         return ""
     return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.forms import BaseForm
@@ -14,6 +15,8 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+
+from . import two_factor as tf
 
 
 def safe_next(request: HttpRequest, default: str = "work") -> str:
@@ -55,10 +58,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator (first sign-in), or enter a code (every sign-in)."""
-    import segno
-
-    from . import two_factor as tf
-
     user: Any = request.user
     if user.is_verified():
         return redirect("work")

@@ -7,14 +7,13 @@ from typing import Any
 from django import template
 
 from qorgan.accounts.roles import Role
+from qorgan.accounts.services import waiting_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("accounts/_approvals_waiting.html", takes_context=True)
 def approvals_waiting(context: dict[str, Any]) -> dict[str, Any]:
-    from qorgan.accounts.services import waiting_for
-
     user = context.get("user")
     count = 0
     if getattr(user, "role", None) in (Role.ADMINISTRATOR, Role.SUPERVISOR):
