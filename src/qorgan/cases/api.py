@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from qorgan.core.api_errors import FieldErrors, invalid
 from qorgan.core.api_schema import BODY_ERRORS, errors
+from qorgan.core.i18n import DEFAULT_LANGUAGE, localized
 from qorgan.directory.models import Organisation
 
 from . import api_schema as schema
@@ -339,7 +340,9 @@ class CaseMatchesView(APIView):
                         "message": "this person may already have a case at another organisation",
                         "matched_by": list(m.by),
                         "organisation": m.organisation.code if m.organisation else None,
-                        "name": m.organisation.name_kk if m.organisation else None,
+                        "name": localized(m.organisation, "name", DEFAULT_LANGUAGE)
+                        if m.organisation
+                        else None,
                         "phones": [p["display"] for p in m.organisation.phones]
                         if m.organisation
                         else [],

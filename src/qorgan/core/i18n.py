@@ -39,6 +39,16 @@ def portal_language() -> str:
     return code if code in portal_language_codes() else DEFAULT_LANGUAGE
 
 
+def column_names(*fields: str) -> tuple[str, ...]:
+    """The columns of ``fields``, one per staff language: ``("name_kk", "name_ru", ...)``."""
+    return tuple(f"{field}_{code}" for field in fields for code in LANGUAGE_CODES)
+
+
+def default_column(field: str) -> str:
+    """The column of ``field`` in the default language (an admin list's one name column)."""
+    return f"{field}_{DEFAULT_LANGUAGE}"
+
+
 def localized_columns(field: str, value: Any) -> dict[str, str]:
     """``{"<field>_kk": value.kk, ...}`` for every staff language; ``value`` None gives ""."""
     return {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
+from qorgan.core.i18n import column_names, default_column
 from qorgan.core.phones import from_stored
 
 from .models import Duty, Organisation, OrganisationSnapshot, Region, SubjectKind
@@ -20,12 +21,7 @@ class OrganisationForm(forms.ModelForm):
         fields = (
             "code",
             "kind",
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "city_kk",
-            "city_ru",
-            "city_en",
+            *column_names("name", "city"),
             "region",
             "serves_regions",
             "phones",
@@ -35,9 +31,7 @@ class OrganisationForm(forms.ModelForm):
             "is_help_organisation",
             "group",
             "triages_reports",
-            "note_kk",
-            "note_ru",
-            "note_en",
+            *column_names("note"),
             "active",
         )
 
@@ -53,7 +47,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationForm
     list_display = (
         "code",
-        "name_kk",
+        default_column("name"),
         "kind",
         "region",
         "email",
@@ -64,7 +58,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "region", "is_help_organisation", "triages_reports", "active")
     list_select_related = ("kind", "region", "edited_by")
-    search_fields = ("code", "name_kk", "name_ru", "name_en", "city_kk", "city_ru", "email")
+    search_fields = ("code", *column_names("name", "city"), "email")
     filter_horizontal = ("serves_regions",)
     readonly_fields = (
         "source",
@@ -108,7 +102,7 @@ class OrganisationSnapshotAdmin(admin.ModelAdmin):
 class DutyInline(admin.TabularInline):
     model = Duty
     extra = 0
-    fields = ("direction", "text_kk", "source_line")
+    fields = ("direction", default_column("text"), "source_line")
     readonly_fields = fields
     can_delete = False
 
@@ -117,7 +111,7 @@ class DutyInline(admin.TabularInline):
 class SubjectKindAdmin(admin.ModelAdmin):
     """Read-only: subject kinds and duties come from the versioned data files."""
 
-    list_display = ("code", "name_kk", "name_ru", "name_en")
+    list_display = ("code", *column_names("name"))
     inlines = [DutyInline]
 
     def has_add_permission(self, request: object) -> bool:
@@ -132,7 +126,7 @@ class SubjectKindAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ("code", "legacy_code", "name_kk", "name_ru", "name_en", "kind")
+    list_display = ("code", "legacy_code", *column_names("name"), "kind")
 
     def has_add_permission(self, request: object) -> bool:
         return False

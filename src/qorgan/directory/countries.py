@@ -6,6 +6,7 @@ import gettext
 from functools import lru_cache
 
 import pycountry
+from django.utils import translation
 
 
 @lru_cache(maxsize=1)
@@ -29,11 +30,11 @@ def country_names(language: str) -> dict[str, str]:
 def country_name(code: str | None, language: str) -> str:
     """A country's name in the language for an alpha-2 code; ``stateless`` and ``unknown``
     in words; anything else as given (never a bare code where a name is known)."""
-    from django.utils.translation import gettext, override
-
     if not code:
         return ""
     if code in ("stateless", "unknown"):
-        with override(language):
-            return gettext("Stateless") if code == "stateless" else gettext("Not known")
+        with translation.override(language):
+            if code == "stateless":
+                return translation.gettext("Stateless")
+            return translation.gettext("Not known")
     return country_names(language).get(code.upper(), code)

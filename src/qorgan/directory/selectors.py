@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from qorgan.core.i18n import column_values
+
 from .models import Direction, Duty, Organisation, Region, SubjectKind
 
 
@@ -52,12 +54,8 @@ def organisations(
             word
             in " ".join(
                 (
-                    org.name_kk,
-                    org.name_ru,
-                    org.name_en,
-                    org.city_kk,
-                    org.city_ru,
-                    org.city_en,
+                    *column_values(org, "name").values(),
+                    *column_values(org, "city").values(),
                     org.email,
                 )
             ).casefold()

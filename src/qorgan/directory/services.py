@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
+from qorgan.core.i18n import column_names, localized_columns
 from qorgan.core.phones import from_stored
 from qorgan.core.reference_merge import MergeReport, merge_record
 
@@ -20,19 +21,12 @@ from .reference import Organisation as ShippedOrganisation
 MERGED_FIELDS = (
     "kind",
     "group",
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "city_kk",
-    "city_ru",
-    "city_en",
+    *column_names("name", "city"),
     "region",
     "serves_regions",
     "phones",
     "email",
-    "note_kk",
-    "note_ru",
-    "note_en",
+    *column_names("note"),
     "source_document",
     "source_line",
 )
@@ -43,19 +37,13 @@ def shipped_values(o: ShippedOrganisation) -> dict[str, Any]:
     return {
         "kind": o.kind,
         "group": o.group,
-        "name_kk": o.name.kk,
-        "name_ru": o.name.ru,
-        "name_en": o.name.en,
-        "city_kk": o.city.kk,
-        "city_ru": o.city.ru,
-        "city_en": o.city.en,
+        **localized_columns("name", o.name),
+        **localized_columns("city", o.city),
         "region": o.region,
         "serves_regions": sorted(o.serves_regions),
         "phones": [{"display": p.display, "tel": p.tel, "kind": p.kind} for p in o.phones],
         "email": o.email,
-        "note_kk": o.note.kk if o.note else "",
-        "note_ru": o.note.ru if o.note else "",
-        "note_en": o.note.en if o.note else "",
+        **localized_columns("note", o.note),
         "source_document": o.source.document,
         "source_line": o.source.line,
     }
@@ -154,12 +142,8 @@ def load_directory_into_db(
         directions[d.code], _ = Direction.objects.update_or_create(
             code=d.code,
             defaults={
-                "title_kk": d.title.kk,
-                "title_ru": d.title.ru,
-                "title_en": d.title.en,
-                "description_kk": d.description.kk,
-                "description_ru": d.description.ru,
-                "description_en": d.description.en,
+                **localized_columns("title", d.title),
+                **localized_columns("description", d.description),
                 "source_document": d.source.document,
                 "source_line": d.source.line,
                 "position": d.position,
@@ -171,12 +155,8 @@ def load_directory_into_db(
         kinds[k.code], _ = SubjectKind.objects.update_or_create(
             code=k.code,
             defaults={
-                "name_kk": k.name.kk,
-                "name_ru": k.name.ru,
-                "name_en": k.name.en,
-                "abbreviation_kk": k.abbreviation.kk if k.abbreviation else "",
-                "abbreviation_ru": k.abbreviation.ru if k.abbreviation else "",
-                "abbreviation_en": k.abbreviation.en if k.abbreviation else "",
+                **localized_columns("name", k.name),
+                **localized_columns("abbreviation", k.abbreviation),
                 "source_document": k.source.document,
                 "source_line": k.source.line,
                 "position": k.position,
@@ -188,9 +168,7 @@ def load_directory_into_db(
                 position=duty.position,
                 defaults={
                     "direction": directions[duty.direction],
-                    "text_kk": duty.text.kk,
-                    "text_ru": duty.text.ru,
-                    "text_en": duty.text.en,
+                    **localized_columns("text", duty.text),
                     "applies_to": duty.applies_to,
                     "source_document": duty.source.document,
                     "source_line": duty.source.line,
@@ -206,12 +184,8 @@ def load_directory_into_db(
             defaults={
                 "legacy_code": r.legacy_code or "",
                 "kind": r.kind,
-                "name_kk": r.name.kk,
-                "name_ru": r.name.ru,
-                "name_en": r.name.en,
-                "centre_kk": r.centre.kk,
-                "centre_ru": r.centre.ru,
-                "centre_en": r.centre.en,
+                **localized_columns("name", r.name),
+                **localized_columns("centre", r.centre),
                 "position": r.position,
             },
         )

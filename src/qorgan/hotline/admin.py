@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from qorgan.core.i18n import column_names
+
 from .models import Hotline
 
 
@@ -9,6 +11,10 @@ class HotlineAdmin(admin.ModelAdmin):
 
     list_display = ("code", "organisation", "catalogue_code", "supervisor", "active")
     list_filter = ("active",)
-    search_fields = ("code", "organisation__code", "organisation__name_kk")
+    search_fields = (
+        "code",
+        "organisation__code",
+        *(f"organisation__{name}" for name in column_names("name")),
+    )
     filter_horizontal = ("operators",)
     raw_id_fields = ("supervisor",)

@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.accounts.permissions import allowed
-from qorgan.core.i18n import LANGUAGE_CODES
+from qorgan.core.i18n import LANGUAGE_CODES, column_names, default_column
 from qorgan.core.phones import PhoneListFormField
 
 from . import services
@@ -30,7 +30,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
         return False
 
 
-TEXT_FIELDS = [f"{name}_{code}" for name in ("text", "short") for code in LANGUAGE_CODES]
+TEXT_FIELDS = list(column_names("text", "short"))
 
 
 class EntryForm(forms.ModelForm):
@@ -74,9 +74,9 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     here (a local hotline); other entries come from the versioned data files."""
 
     form = EntryForm
-    list_display = ("code", "kind", "group", "text_kk", "source", "retired")
+    list_display = ("code", "kind", "group", default_column("text"), "source", "retired")
     list_filter = ("kind", "retired")
-    search_fields = ("code", *[f"text_{code}" for code in LANGUAGE_CODES])
+    search_fields = ("code", *column_names("text"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from qorgan.core.i18n import column_values
+
 from .models import CatalogueEntry, CatalogueGroup, CatalogueKind, CatalogueVersion
 
 
@@ -40,7 +42,7 @@ def search_entries(
         entry
         for entry in ordered
         if all(
-            word in " ".join((entry.code, entry.text_kk, entry.text_ru, entry.text_en)).casefold()
+            word in " ".join((entry.code, *column_values(entry, "text").values())).casefold()
             for word in words
         )
     ]
