@@ -13,9 +13,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgan.core.i18n import localized
+from qorgan.accounts.permissions import PERSON_WORK_ROLES, allowed
+from qorgan.core.i18n import localized, portal_language_codes
 from qorgan.directory.models import Region
+from qorgan.directory.selectors import organisations
+from qorgan.knowledge.translations import attach
 from qorgan.monitoring.suppression import Cell, suppress, suppress_total
+from qorgan.portal import selectors as portal_selectors
 
 from .models import LANGUAGES, CallerRelation, Channel, Contact, ContactType, Hotline, Outcome
 
@@ -51,8 +55,6 @@ def desk(user: Any, hotline: Hotline | None = None, limit: int = 50) -> list[Con
 def alerts_for(user: Any) -> list[Contact]:
     """Crises not yet taken that the user's organisation was alerted about (supervisors,
     the region's police): shown on the desk and on the work page."""
-    from qorgan.accounts.permissions import PERSON_WORK_ROLES
-
     if not getattr(user, "organisation_id", None) or user.role not in PERSON_WORK_ROLES:
         return []
     return list(
@@ -80,8 +82,6 @@ def handover(user: Any) -> list[tuple[Hotline, list[Contact]]]:
 
 
 def contact_for(user: Any, pk: Any) -> Contact | None:
-    from qorgan.accounts.permissions import allowed
-
     contact = (
         Contact.objects.select_related(
             "hotline__organisation",
@@ -103,8 +103,6 @@ def contact_for(user: Any, pk: Any) -> Contact | None:
 
 def regions_with_help() -> list[dict[str, Any]]:
     """Every region with its help organisations and police units (for referrals during a call)."""
-    from qorgan.directory.selectors import organisations
-
     orgs = organisations()
     result = []
     for region in Region.objects.order_by("position"):
@@ -125,7 +123,7 @@ def regions_with_help() -> list[dict[str, Any]]:
 
 # --- Texts to read out, in six languages --------------------------------------------------
 
-READOUT_LANGUAGES = ("kk", "ru", "en", "uz", "ky", "tg")
+READOUT_LANGUAGES = portal_language_codes()  # settings.LANGUAGES: the portal's six
 # What an operator reads out: what a victim should do, the rights, the safety advice.
 READOUT_KINDS = (
     ("action_step", ["victim"]),
@@ -141,10 +139,6 @@ def readout(language: str) -> list[tuple[str, list[str], str]]:
     group: (title, texts, review state). Kazakh, Russian and English are the catalogue's own
     columns; Uzbek, Kyrgyz and Tajik its translations (knowledge.Translation: machine-assisted
     until reviewed, the Russian text where one is missing)."""
-    from qorgan.core.i18n import localized
-    from qorgan.knowledge.translations import attach
-    from qorgan.portal import selectors as portal_selectors
-
     sections = []
     for kind, groups in READOUT_KINDS:
         entries = portal_selectors.entries(kind, groups)
