@@ -212,7 +212,10 @@ def contact_statistics(
     the same contacts always give the same published number."""
     threshold = threshold or settings.STATISTICS_MIN_CELL
     contacts = contacts_in(start, end, region)
-    regions = list(Region.objects.order_by("position"))
+    # A region's statistics list that region only, as the cases' figures of a regional report.
+    regions = list(
+        Region.objects.filter(code=region) if region else Region.objects.order_by("position")
+    )
     months = _months(start, end)
     tz = timezone.get_current_timezone()
     dimensions: dict[str, tuple[str, dict[str, Q], dict[str, str]]] = {
@@ -238,8 +241,10 @@ def contact_statistics(
         ),
         "region": (
             _("Contacts by region"),
-            {r.code: Q(region_id=r.pk) for r in regions} | {"unknown": Q(region__isnull=True)},
-            {r.code: localized(r, "name") for r in regions} | {"unknown": _("Not known")},
+            {r.code: Q(region_id=r.pk) for r in regions}
+            | ({} if region else {"unknown": Q(region__isnull=True)}),
+            {r.code: localized(r, "name") for r in regions}
+            | ({} if region else {"unknown": _("Not known")}),
         ),
         "month": (
             _("Contacts by month"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from qorgan.accounts.permissions import allowed
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import active_language
-from qorgan.core.widgets import parse_date
 from qorgan.directory.models import Organisation
 from qorgan.directory.selectors import help_organisations_for_region
 from qorgan.knowledge.models import CatalogueEntry
 from qorgan.knowledge.selectors import hotlines as national_hotlines
+from qorgan.monitoring.forms import PeriodForm
+from qorgan.monitoring.services import statistics_region
+from qorgan.monitoring.statistics import Period, published_period
 
 from . import selectors, services
 from .forms import ContactForm, LinkForm, PoliceForm, ReferForm
@@ -372,28 +374,26 @@ def readout(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _date(value: str | None, default: date) -> date:
-    try:
-        return parse_date(value or "")  # dd.mm.yyyy as typed, or ISO
-    except ValueError:
-        return default
-
-
 def statistics(request: HttpRequest) -> HttpResponse:
+    """The contact statistics with the period and region of the monitoring pages: the same
+    form, the same publication grid (whole ended months, quarters, years) and a regional
+    coordinator fixed to their region, so the figures are those of the commission report."""
     user: Any = request.user
     if not allowed("hotline.stats", user):
         raise PermissionDenied
-    today = timezone.localdate()
-    start = _date(request.GET.get("start"), date(today.year, 1, 1))
-    end = _date(request.GET.get("end"), today)
-    if end < start:
-        start, end = end, start
+    form = PeriodForm(request.GET or None, fixed_region=statistics_region(user))
+    start, end, region = form.period(timezone.localdate())
+    period = published_period(Period(start, end))
     return render(
         request,
         "hotline/statistics.html",
         {
-            "start": start,
-            "end": end,
-            "breakdowns": selectors.contact_statistics(start, end),
+            "form": form,
+            "period": period,
+            "asked": Period(start, end),
+            "region": region,
+            "breakdowns": selectors.contact_statistics(period.start, period.end, region or None),
+            "can_see_statistics": allowed("stats.view", user),
+            "threshold": settings.STATISTICS_MIN_CELL,
         },
     )
