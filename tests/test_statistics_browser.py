@@ -30,6 +30,15 @@ WORDS = {
         "placeholder": "кк.аа.жжжж",
         "preparing": "Файл дайындалуда.",
         "download": "Жүктеу",
+        "by_region": "Өңірлер бойынша істер",
+        "by_sex": "Жынысы бойынша істер",
+        "legend": "Шартты белгілер",
+        "contacts_link": "Сенім телефондарына өтініштер: осы кезеңнің статистикасы",
+        "by_type": "Өтініштер түрі бойынша",
+        "by_channel": "Өтініштер арна бойынша",
+        "tip": "Күдікті жағдай туралы хабар",
+        "email": "Электрондық пошта",
+        "back": "Сол кезеңдегі істер статистикасы",
     },
     "ru": {
         "hidden": "скрыто",
@@ -38,6 +47,15 @@ WORDS = {
         "placeholder": "дд.мм.гггг",
         "preparing": "Файл готовится.",
         "download": "Скачать",
+        "by_region": "Дела по регионам",
+        "by_sex": "Дела по полу",
+        "legend": "Условные обозначения",
+        "contacts_link": "Обращения на горячие линии: статистика за этот период",
+        "by_type": "Обращения по типам",
+        "by_channel": "Обращения по каналам",
+        "tip": "Сообщение о подозрительной ситуации",
+        "email": "Электронная почта",
+        "back": "Статистика дел за тот же период",
     },
 }
 # Almaty (the coordinator's region): 8 women and 6 men, 9 from Kazakhstan and 5 from
@@ -86,6 +104,27 @@ def world(make_user: Any) -> Any:
     user = make_user(username="coord", role=Role.COORDINATOR, organisation="")
     user.organisation = akimat
     user.save()
+    # A hotline's contacts about Almaty last month: seven tips by phone, one e-mail.
+    from qorgan.hotline import services as hotline
+    from qorgan.hotline.models import Hotline
+
+    line = Hotline.objects.create(
+        code="korgau", organisation=Organisation.objects.get(code="ORG07")
+    )
+    operator = make_user(username="op", role=Role.FRONTLINE_WORKER, organisation="ORG07")
+    line.operators.add(operator)
+    for channel in ["phone"] * 7 + ["email"]:
+        hotline.log_contact(
+            user=operator,
+            hotline=line,
+            data={
+                "channel": channel,
+                "language": "ru",
+                "contact_type": "tip" if channel == "phone" else "information",
+                "region": "KZ-75",
+                "received_at": moment,
+            },
+        )
     return last_month
 
 
@@ -148,15 +187,34 @@ def test_regional_coordinator_sees_their_region_and_downloads_the_report(
         page.locator("#stat-sex").screenshot(
             path=str(SHOTS / f"statistics-{language}-{device}-sex.png")
         )
+        # The contacts to hotlines of the same period and region, one link away.
+        page.get_by_role("link", name=words["contacts_link"]).click()
+        by_type = page.locator("table.hotline-stats").filter(has_text=words["by_type"])
+        tips = by_type.locator("tr").filter(has_text=words["tip"]).locator("td")
+        assert int(tips.inner_text()) >= 5  # seven tips: published, perturbed
+        by_channel = page.locator("table.hotline-stats").filter(has_text=words["by_channel"])
+        expect(by_channel.locator("tr").filter(has_text=words["email"]).locator("td")).to_have_text(
+            "<5"
+        )
+        expect(page.locator("select[name=region] option")).to_have_count(1)
+        assert f"{last_month:%d.%m.%Y}" in page.locator("#stat-period").inner_text()
+        no_sideways_scroll(page)
+        page.screenshot(path=str(SHOTS / f"contacts-{language}-{device}.png"), full_page=True)
+        page.get_by_role("link", name=words["back"]).click()
+        expect(page.locator("#stat-total")).to_be_visible()
     # The commission report, built and downloaded: the region's rows only, with the legend.
     name, body = download_report(page, language, "csv")
     assert name.startswith("qorgan-report-") and name.endswith(".csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    regions = [r for r in rows if r[0] == "region"]
+    regions = [r for r in rows if r[0] == words["by_region"]]
     assert len(regions) == 1 and words["almaty"] in regions[0][1]
-    sex = {r[1]: r[2] for r in rows if r[0] == "sex"}
+    sex = {r[1]: r[2] for r in rows if r[0] == words["by_sex"]}
     assert words["hidden"] in sex.values() and "<5" in sex.values()
-    legend = [r for r in rows if r[0] == "legend"]
+    # The contacts to hotlines, protected as on their page and in the PDF.
+    contacts = {(r[0], r[1]): r[2] for r in rows}
+    assert int(contacts[(words["by_type"], words["tip"])]) >= 5
+    assert contacts[(words["by_channel"], words["email"])] == "<5"
+    legend = [r for r in rows if r[0] == words["legend"]]
     assert [r[1] for r in legend][:2] == ["<5", words["hidden"]]
     assert re.fullmatch(r"01\.01\.\d{4} – \d{2}\.\d{2}\.\d{4}", legend[2][2])
     page.goto(statistics)
