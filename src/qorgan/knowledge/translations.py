@@ -1,8 +1,9 @@
 """Catalogue texts in the portal-only languages (uz, ky, tg, …) and their review.
 
 Per-language rows (``Translation``) rather than columns: a new portal language is a line in
-settings.LANGUAGES, its gettext catalogue and its rows (the file ``portal_languages/catalogue.yaml``
-or an imported .po file), with no migration. The staff languages stay columns (the seeds give
+settings.LANGUAGES, its gettext catalogue and its rows (the files ``portal_languages/catalogue.yaml``
+and ``portal_languages/directory.yaml``, or an imported .po file), with no migration. Rows hold
+catalogue entries' and groups' texts and the names of regions and organisations (and their cities). The staff languages stay columns (the seeds give
 them); ``core.i18n.localized`` reads both. Every accept, correction and import is audited.
 """
 
@@ -25,20 +26,50 @@ from qorgan.core.i18n import column_values, portal_only_language_codes
 from .models import CatalogueEntry, CatalogueGroup, Translation, TranslationStatus
 
 SHIPPED = Path(__file__).resolve().parent / "portal_languages" / "catalogue.yaml"
+SHIPPED_DIRECTORY = SHIPPED.parent / "directory.yaml"
 # Which field of which object the portal shows in a portal-only language.
 ENTRY_FIELD = "text"
 GROUP_FIELD = "title"
+NAME_FIELD = "name"
+# The object types of a translation: the section of a shipped file that holds them, the model
+# (by ``_meta.model_name``) and the field whose row tells the object's review state.
+SECTIONS = {
+    "entry": "entries",
+    "group": "groups",
+    "region": "regions",
+    "organisation": "organisations",
+}
+OBJECT_TYPES = {
+    "catalogueentry": "entry",
+    "cataloguegroup": "group",
+    "region": "region",
+    "organisation": "organisation",
+}
+STATE_FIELDS = {ENTRY_FIELD, GROUP_FIELD, NAME_FIELD}
+
+
+def shipped_files() -> tuple[Path, ...]:
+    return (SHIPPED, SHIPPED_DIRECTORY)
+
+
+def shipped_checksum() -> str:
+    """The checksum of the shipped translation files (part of the reference data's checksum, so
+    that changed translations need a new VERSION like any other reference data)."""
+    from .catalogue import checksum_of
+
+    return checksum_of(shipped_files())
 
 
 def shipped_rows() -> list[tuple[str, str, str, str, str]]:
-    """(object_type, code, field, language, text) of the shipped translations file."""
-    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8")) or {}
+    """(object_type, code, field, language, text) of the shipped translation files."""
     rows = []
-    for object_type, section in (("entry", "entries"), ("group", "groups")):
-        for code, fields in (data.get(section) or {}).items():
-            for name, texts in fields.items():
-                for language, text in texts.items():
-                    rows.append((object_type, str(code), name, language, str(text).strip()))
+    for path in shipped_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for object_type, section in SECTIONS.items():
+            for code, fields in (data.get(section) or {}).items():
+                for name, texts in fields.items():
+                    for language, text in texts.items():
+                        rows.append((object_type, str(code), name, language, str(text).strip()))
     return rows
 
 
@@ -68,18 +99,23 @@ def _group_key(group: CatalogueGroup) -> str:
     return f"{group.kind.code}/{group.code}"
 
 
+def _key(obj: Any) -> tuple[str, str]:
+    """(object_type, code) of a catalogue entry or group, region or organisation."""
+    if isinstance(obj, CatalogueGroup):
+        return ("group", _group_key(obj))
+    return (OBJECT_TYPES.get(obj._meta.model_name, "entry"), str(obj.code))
+
+
 def attach(objects: Iterable[Any], language: str) -> None:
-    """Give each catalogue entry or group its translations in ``language`` (one query), read by
-    ``localized``; ``obj.review_state`` is "machine", "reviewed" or "missing" (shown in Russian)."""
+    """Give each catalogue entry or group, region or organisation its translations in
+    ``language`` (one query), read by ``localized``; ``obj.review_state`` is "machine",
+    "reviewed" or "missing" (shown in Russian), from its text, title or name."""
     objs = list(objects)
     if language not in portal_only_language_codes() or not objs:
         return
     keys: dict[tuple[str, str], list[Any]] = {}
     for obj in objs:
-        if isinstance(obj, CatalogueGroup):
-            keys.setdefault(("group", _group_key(obj)), []).append(obj)
-        else:
-            keys.setdefault(("entry", obj.code), []).append(obj)
+        keys.setdefault(_key(obj), []).append(obj)
     rows = Translation.objects.filter(language=language, code__in={code for _t, code in keys}).only(
         "object_type", "code", "field", "text", "status"
     )
@@ -89,8 +125,26 @@ def attach(objects: Iterable[Any], language: str) -> None:
     for row in rows:
         for obj in keys.get((row.object_type, row.code), []):
             obj._translations[(row.field, language)] = row.text
-            if row.field in (ENTRY_FIELD, GROUP_FIELD):
+            if row.field in STATE_FIELDS:
                 obj.review_state = row.status
+
+
+def codes_matching(object_type: str, language: str, query: str) -> set[str]:
+    """The codes of the objects whose translations in ``language`` hold every word of ``query``
+    (a migrant searching help organisations by a city's name in their own language)."""
+    words = [word.casefold() for word in query.split()]
+    if not words or language not in portal_only_language_codes():
+        return set()
+    texts: dict[str, list[str]] = {}
+    for code, text in Translation.objects.filter(
+        object_type=object_type, language=language
+    ).values_list("code", "text"):
+        texts.setdefault(code, []).append(text)
+    return {
+        code
+        for code, found in texts.items()
+        if all(word in " ".join(found).casefold() for word in words)
+    }
 
 
 # --- Review -----------------------------------------------------------------------------------
@@ -105,12 +159,20 @@ class ReviewItem:
 
 def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> list[ReviewItem]:
     """The translations of ``language`` in ``status``, each beside the Kazakh and Russian text."""
+    from qorgan.directory.models import Organisation, Region
+
     rows = list(Translation.objects.filter(language=language, status=status))
-    entries = {e.code: e for e in CatalogueEntry.objects.filter(code__in=[r.code for r in rows])}
-    groups = {_group_key(g): g for g in CatalogueGroup.objects.select_related("kind")}
+    sources: dict[str, dict[str, Any]] = {
+        "entry": {
+            e.code: e for e in CatalogueEntry.objects.filter(code__in=[r.code for r in rows])
+        },
+        "group": {_group_key(g): g for g in CatalogueGroup.objects.select_related("kind")},
+        "region": {r.code: r for r in Region.objects.all()},
+        "organisation": {o.code: o for o in Organisation.objects.all()},
+    }
     items = []
     for row in rows:
-        source = entries.get(row.code) if row.object_type == "entry" else groups.get(row.code)
+        source = sources.get(row.object_type, {}).get(row.code)
         values = column_values(source, row.field) if source else {}
         items.append(ReviewItem(row, values.get("kk", ""), values.get("ru", "")))
     return items

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,10 +20,10 @@ from qorgan.core import clients
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import portal_language, portal_only_language_codes
 from qorgan.directory import selectors as directory
-from qorgan.directory.models import Organisation
+from qorgan.directory.models import Organisation, Region
 from qorgan.knowledge.models import CatalogueEntry
 from qorgan.knowledge.selectors import hotlines
-from qorgan.knowledge.translations import attach
+from qorgan.knowledge.translations import attach, codes_matching
 
 from . import selectors, services
 from .models import ReportStatus
@@ -76,13 +77,21 @@ def _public(
 
 
 def _catalogue_objects(context: dict[str, Any]) -> list[Any]:
-    """The catalogue entries and groups a page's context holds (lists, and grouped lists)."""
+    """The catalogue entries and groups, regions and organisations (with their regions) a
+    page's context holds (lists, grouped lists, query sets, a region)."""
     found: list[Any] = []
-    for value in context.values():
-        if isinstance(value, list | tuple):
+    for key, value in list(context.items()):
+        if isinstance(value, QuerySet):
+            # The page shows these very objects, with their translations attached.
+            value = context[key] = list(value)
+        if isinstance(value, Region):
+            found.append(value)
+        elif isinstance(value, list | tuple):
             for item in value:
-                if isinstance(item, CatalogueEntry):
+                if isinstance(item, CatalogueEntry | Region):
                     found.append(item)
+                elif isinstance(item, Organisation):
+                    found.extend((item, item.region))
                 elif isinstance(item, dict) and "entries" in item:
                     found.append(item["group"])
                     found.extend(item["entries"])
@@ -151,11 +160,20 @@ def help_organisations(request: HttpRequest) -> HttpResponse:
     region_code = request.GET.get("region", "").strip()[:8]
     city = request.GET.get("city", "").strip()[:100]
     region = directory.resolve_region(region_code) if region_code else None
-    orgs = [
-        o
-        for o in directory.organisations(region=region.code if region else None, query=city)
-        if o.is_help_organisation
-    ]
+    orgs = directory.organisations(region=region.code if region else None, query=city)
+    language = portal_language()
+    if city and language in portal_only_language_codes():
+        # A city or a name typed in the page's language (Olmaota, Алмаато) finds the
+        # organisations whose translated name or city holds it.
+        codes = codes_matching("organisation", language, city) - {o.code for o in orgs}
+        if codes:
+            orgs += [
+                o
+                for o in directory.organisations(region=region.code if region else None)
+                if o.code in codes
+            ]
+            orgs.sort(key=lambda o: (o.region.position, o.code))
+    orgs = [o for o in orgs if o.is_help_organisation]
     return _public(
         "portal/help.html",
         request,

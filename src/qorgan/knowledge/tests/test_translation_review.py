@@ -131,16 +131,30 @@ def test_po_export_and_import(reviewer: Client) -> None:
 
 def test_every_shipped_translation_translates_a_catalogue_text() -> None:
     from qorgan.core.i18n import portal_only_language_codes
+    from qorgan.directory.models import Organisation, Region
     from qorgan.knowledge.models import CatalogueEntry, CatalogueGroup
     from qorgan.knowledge.translations import shipped_rows
 
-    entries = set(CatalogueEntry.objects.values_list("code", flat=True))
-    groups = {f"{g.kind.code}/{g.code}" for g in CatalogueGroup.objects.select_related("kind")}
+    codes = {
+        "entry": set(CatalogueEntry.objects.values_list("code", flat=True)),
+        "group": {f"{g.kind.code}/{g.code}" for g in CatalogueGroup.objects.select_related("kind")},
+        "region": set(Region.objects.values_list("code", flat=True)),
+        "organisation": set(Organisation.objects.values_list("code", flat=True)),
+    }
+    fields = {
+        "entry": {"text"},
+        "group": {"title"},
+        "region": {"name"},
+        "organisation": {"name", "city"},
+    }
     rows = shipped_rows()
     assert {row[3] for row in rows} == set(portal_only_language_codes())
     for object_type, code, field, _language, text in rows:
-        assert code in (entries if object_type == "entry" else groups), code
-        assert field in ("text", "title") and text.strip()
+        assert code in codes[object_type], code
+        assert field in fields[object_type] and text.strip()
+    # Every region and every shipped organisation has its name (and city) translated.
+    for object_type in ("region", "organisation"):
+        assert {c for o, c, *_rest in rows if o == object_type} == codes[object_type]
     # Each text in all three languages.
     keys = {(o, c, f) for o, c, f, _l, _t in rows}
     assert len(rows) == 3 * len(keys)

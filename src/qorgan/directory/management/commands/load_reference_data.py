@@ -24,6 +24,7 @@ from qorgan.directory.reference import load_directory
 from qorgan.directory.services import load_directory_into_db
 from qorgan.knowledge.catalogue import CatalogueError, load_catalogue
 from qorgan.knowledge.services import ReferenceDataVersionError, load_catalogue_into_db
+from qorgan.knowledge.translations import shipped_checksum as translations_checksum
 
 
 def _short(value: Any) -> str:
@@ -79,7 +80,11 @@ class Command(BaseCommand):
             )
         except CatalogueError as exc:
             raise CommandError(f"reference data is not valid: {exc}") from None
-        checksum = hashlib.sha256((catalogue.checksum + directory.checksum).encode()).hexdigest()
+        # The portal languages' translations (knowledge/portal_languages/) ship with the
+        # reference data: changing them needs a new VERSION too.
+        checksum = hashlib.sha256(
+            (catalogue.checksum + directory.checksum + translations_checksum()).encode()
+        ).hexdigest()
         catalogue_options: dict[str, Any] = {"force": options["force"]}
         if "dry_run" in inspect.signature(load_catalogue_into_db).parameters:
             catalogue_options["dry_run"] = dry_run
