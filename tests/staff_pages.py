@@ -39,6 +39,7 @@ STAFF_VIEWS = frozenset(
         "monitoring:duties",
         "monitoring:activities",
         "monitoring:indicators",
+        "monitoring:indicator_import",
         "monitoring:risk",
         "monitoring:exports",
         "notifications:inbox",
@@ -174,7 +175,12 @@ EXPECTED: dict[str, set[str]] = {
     "supervisor": _PERSON_WORK | _IMPORT | _STATISTICS | _HOTLINE,
     "coordinator": _EVERYONE
     | _STATISTICS
-    | {"monitoring:activities", "notifications:inbox", "hotline:statistics"},
+    | {
+        "monitoring:activities",
+        "notifications:inbox",
+        "hotline:statistics",
+        "monitoring:indicator_import",  # the coordinator's own import of indicators
+    },
     "administrator": _EVERYONE | _STATISTICS | {"audit_log", "hotline:statistics"},
 }
 
@@ -194,7 +200,12 @@ def build_data(make_user: Callable[..., Any]) -> StaffData:
     from qorgan.accounts.roles import Role
     from qorgan.cases import services as cases
     from qorgan.directory.models import Organisation, Region
-    from qorgan.monitoring.models import ExportJob, MigrationIndicator, PreventionActivity
+    from qorgan.monitoring.models import (
+        ExportJob,
+        IndicatorImport,
+        MigrationIndicator,
+        PreventionActivity,
+    )
     from qorgan.portal.models import Report
     from qorgan.screening.services import store_screening
 
@@ -289,6 +300,12 @@ def build_data(make_user: Callable[..., Any]) -> StaffData:
         source="Еңбек министрлігі",
         published=True,
         recorded_by=users[Role.COORDINATOR.value],
+    )
+    IndicatorImport.objects.create(  # a checked file with a problem (issue 16, finding 7)
+        requested_by=users[Role.COORDINATOR.value],
+        file_name="квоталар.xlsx",
+        rows=3,
+        problems=[{"row": 4, "column": "region", "message": "белгісіз өңір: оның кодын жазыңыз"}],
     )
     for role in (Role.SUPERVISOR.value, Role.COORDINATOR.value):
         ExportJob.objects.create(

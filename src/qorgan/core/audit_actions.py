@@ -97,6 +97,7 @@ class AuditAction(models.TextChoices):
     HTCDS_EXPORT = "htcds_export", _("HTCDS export")
     HTCDS_EXPORT_DOWNLOAD = "htcds_export_download", _("HTCDS export downloaded")
     INDICATORS_IMPORT = "indicators_import", _("Indicators imported")
+    INDICATORS_IMPORT_CHECK = "indicators_import_check", _("Indicators import checked (dry run)")
     CATALOGUE_LOAD = "catalogue_load", _("Catalogue loaded")
     DIRECTORY_EDIT = "directory_edit", _("Directory edited")
     DIRECTORY_LOAD_UPDATE = "directory_load_update", _("Directory loaded over a local edit")

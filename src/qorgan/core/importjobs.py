@@ -106,7 +106,8 @@ class ImportJobBase(models.Model):
 Job = TypeVar("Job", bound=ImportJobBase)
 
 
-def problems_of(problems: list[Problem]) -> list[dict[str, Any]]:
+def problems_of(problems: list[Problem]) -> Any:
+    """The value of a job's ``problems`` (an ``EncryptedJSONField``, typed as a text field)."""
     return [asdict(p) for p in problems]
 
 
@@ -119,7 +120,7 @@ def keep(job: ImportJobBase, content: bytes, *, folder: str) -> None:
 def queue(job: Job, *, task: str) -> Job:
     """Queue the import of a checked file without problems (the caller checks who may)."""
     with transaction.atomic():
-        job = type(job).objects.select_for_update().get(pk=job.pk)
+        job = type(job)._default_manager.select_for_update().get(pk=job.pk)
         if job.status != ImportJobBase.Status.CHECKED or job.problems or not job.blob:
             raise ValidationError(
                 {"status": [_("only a checked file without problems is imported")]}
@@ -139,7 +140,9 @@ def run(
     """The task: ``work(job, content)`` imports every row inside one transaction and raises
     ``Refused`` for a row's problem (nothing is kept); the stored file is deleted and the job
     ends done or failed whatever happens. Returns the job (None when there was nothing to do)."""
-    job = model.objects.select_related("requested_by").filter(pk=job_id).first()
+    job: Job | None = (
+        model._default_manager.select_related("requested_by").filter(pk=job_id).first()
+    )
     if job is None or job.status != ImportJobBase.Status.QUEUED:
         return None
     with translation.override(language or settings.LANGUAGE_CODE):

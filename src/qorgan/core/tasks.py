@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
+import redis
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+
+from qorgan.celery import run_task
 
 logger = logging.getLogger(__name__)
 REGISTRY: dict[str, Callable[..., Any]] = {}
@@ -37,8 +43,6 @@ def enqueue(name: str, **kwargs: Any) -> None:
     if name not in REGISTRY:
         raise KeyError(f"unknown task {name!r}")
     if settings.TASKS_BACKEND == "celery":
-        from qorgan.celery import run_task
-
         transaction.on_commit(lambda: run_task.delay(name, kwargs))
     else:
 
@@ -55,10 +59,6 @@ def _load_tasks() -> None:
     """Import every app's ``tasks`` module once, so that their tasks are registered."""
     if REGISTRY.get("__loaded__"):
         return
-    from importlib import import_module
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         if config.name.startswith("qorgan."):
             try:
@@ -72,9 +72,6 @@ def _load_tasks() -> None:
 @task("core.worker_heartbeat")
 def worker_heartbeat(token: str) -> str:
     """Proves a worker runs: writes the token to Redis for five minutes (monitoring, tests)."""
-    import redis
-    from django.utils import timezone
-
     redis.Redis.from_url(settings.REDIS_URL).set(
         f"qorgan:heartbeat:{token}", timezone.now().isoformat(), ex=300
     )

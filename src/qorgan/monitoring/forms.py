@@ -4,11 +4,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.i18n import active_language, localized
 from qorgan.core.widgets import DateInput
 from qorgan.directory.models import Duty, Region
+from qorgan.knowledge.catalogue import default_catalogue
 
 from .models import ActivityKind
 from .statistics import Period
@@ -64,8 +66,6 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_region = fixed_region
         if not self.is_bound:  # the boxes show the default period, not an empty pattern
-            from django.utils import timezone
-
             default = Period.year_to_date(timezone.localdate())
             self.initial.setdefault("start", default.start)
             self.initial.setdefault("end", default.end)
@@ -123,8 +123,6 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, kind_code: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from qorgan.knowledge.catalogue import default_catalogue
-
         lang = active_language()
         self.fields["region"].choices = region_choices(str(_("Not in one region")))  # type: ignore[attr-defined]
         self.fields["target_groups"].choices = [

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qorgan.core.importjobs import ImportJobBase
+
 
 class ActivityKind(models.TextChoices):
     """The kinds of work of 002 L328–398 (prevention) and L278–324 (cooperation)."""
@@ -112,6 +114,21 @@ class MigrationIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_id} {self.sector}"
+
+
+class IndicatorImport(ImportJobBase):
+    """A file of labour-migration indicators: checked row by row, then imported all or nothing
+    by the ``monitoring.import_indicators`` task (``core.importjobs``, the mechanism of the
+    case-register import). The file is stored encrypted until the import ends, then deleted."""
+
+    imported = models.PositiveIntegerField(_("rows imported"), default=0)
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("indicator import")
+        verbose_name_plural = _("indicator imports")
+
+    def __str__(self) -> str:
+        return f"indicators {self.status} {self.pk}"
 
 
 class ExportJob(models.Model):

@@ -1,4 +1,10 @@
-"""Writes of the monitoring registry: activities, labour-migration indicators (form or file)."""
+"""Writes of the monitoring registry: activities, labour-migration indicators (form or file).
+
+A file of indicators is imported through ``core.importjobs``, the mechanism of the case-register
+import: checked at once (limits first, then every row, problems by row and column), stored
+encrypted, imported all or nothing by the ``monitoring.import_indicators`` task, and the stored
+file deleted whatever the result.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -18,17 +26,33 @@ from django.utils.translation import gettext_lazy
 
 from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
-from qorgan.core import audit
+from qorgan.accounts.roles import Role
+from qorgan.cases.selectors import as_uuid
+from qorgan.core import audit, importjobs
+from qorgan.core.audit_actions import AuditAction
+from qorgan.core.crypto import fernet
 from qorgan.core.i18n import active_language, one_of
-from qorgan.core.spreadsheet import SpreadsheetLimitError, read_rows
+from qorgan.core.importjobs import Problem, Refused, check_size
+from qorgan.core.spreadsheet import read_rows, to_csv, to_xlsx
+from qorgan.core.tasks import enqueue
 from qorgan.directory.models import Duty, Region
 
 from . import reports
-from .models import KIND_DIRECTION, ExportJob, MigrationIndicator, PreventionActivity
+from .models import (
+    KIND_DIRECTION,
+    ExportJob,
+    IndicatorImport,
+    MigrationIndicator,
+    PreventionActivity,
+)
 from .statistics import Period, national_statistics
 
 IMPORT_COLUMNS = ("year", "region", "sector", "quota", "attracted", "source", "published")
 MAX_IMPORT_ROWS = 5000
+MAX_FIGURE = 100_000_000  # a quota or a number of workers: more is a typing mistake
+MAX_PROBLEMS = 200  # listed on the page; the count of the others is said
+INDICATOR_TASK = "monitoring.import_indicators"
+YES = {"1", "true", "yes", "да", "иә", "ия"}
 
 
 @transaction.atomic
@@ -83,84 +107,159 @@ def save_indicator(*, user: User, data: dict[str, Any]) -> MigrationIndicator:
     return indicator
 
 
-def _rows_from_file(name: str, content: bytes) -> list[dict[str, Any]]:
-    """The rows of the file, read streaming: a file over the limits is refused at once
-    (``core.spreadsheet.read_rows``), never after it has been read whole."""
-    rows = read_rows(name, content, max_rows=MAX_IMPORT_ROWS)
+def may_import_indicators(user: Any) -> bool:
+    return bool(allowed("migration.record", user))
+
+
+def _whole(value: str) -> int | None:
+    """A cell as a whole number (``1 000`` and ``1000.0`` too), or None."""
     try:
-        first = next(rows, None)
-        if first is None:
-            raise ValidationError({"file": [_("the file is empty")]})
-        header = [h.lower() for h in first]
-        missing = [c for c in IMPORT_COLUMNS if c not in header]
-        if missing:
-            raise ValidationError(
-                {"file": [_("missing columns: %(columns)s") % {"columns": ", ".join(missing)}]}
-            )
-        return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
-    except SpreadsheetLimitError as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
+        number = Decimal(value.replace(" ", "").replace("\xa0", ""))
+    except ArithmeticError:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    if abs(number) > MAX_FIGURE * 100:
+        return None
+    return int(number)
 
 
-@transaction.atomic
-def import_indicators(*, user: User, name: str, content: bytes) -> int:
-    """All rows or none: a file with one bad row changes nothing and names the row."""
-    if not allowed("migration.record", user):
-        raise PermissionDenied(_("only coordinators record labour-migration indicators"))
-    rows = _rows_from_file(name, content)
-    errors = []
-    cleaned = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            year = int(Decimal(row["year"]))
-            quota = int(Decimal(row["quota"]))
-            attracted = int(Decimal(row["attracted"]))
-        except (ArithmeticError, ValueError):
-            errors.append(
-                _("row %(n)s: year, quota and attracted must be whole numbers") % {"n": number}
-            )
+def _check_rows(name: str, content: bytes) -> tuple[list[dict[str, Any]], int, list[Problem]]:
+    """The file's rows cleaned, how many rows there are, and each problem by row and column in
+    the active language. A file over the limits raises ``SpreadsheetLimitError`` at once: the
+    bytes before anything reads it, an XLSX's size and declared rows before it is parsed, the
+    rows while streaming (``core.spreadsheet.read_rows``)."""
+    check_size(len(content))
+    rows = read_rows(name, content, max_rows=MAX_IMPORT_ROWS)
+    first = next(rows, None)
+    if first is None:
+        return [], 0, [Problem(1, "", _("the file is empty"))]
+    header = [title.strip().lower() for title in first]
+    missing = [column for column in IMPORT_COLUMNS if column not in header]
+    if missing:
+        message = _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}
+        return [], 0, [Problem(1, "", message)]
+    titles = {column: first[header.index(column)] for column in IMPORT_COLUMNS}
+    regions = set(Region.objects.values_list("code", flat=True))
+    last_year = timezone.localdate().year + 1
+    cleaned: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, str, str], int] = {}
+    count = 0
+    for number, cells in enumerate(rows, start=2):
+        if not any(cells):
             continue
-        region = row["region"].upper()
-        if not Region.objects.filter(code=region).exists():
-            errors.append(
-                _("row %(n)s: unknown region %(code)s") % {"n": number, "code": region[:10]}
-            )
+        count += 1
+        row = dict.fromkeys(IMPORT_COLUMNS, "") | dict(zip(header, cells, strict=False))
+        found: list[Problem] = []
+        year = _whole(row["year"])
+        if year is None or not 2000 <= year <= last_year:
+            message = _("a year from 2000 to %(year)s") % {"year": last_year}
+            found.append(Problem(number, titles["year"], message))
+        figures = {}
+        for column in ("quota", "attracted"):
+            figures[column] = _whole(row[column])
+            if figures[column] is None or not 0 <= (figures[column] or 0) <= MAX_FIGURE:
+                message = _("a whole number from 0 to %(max)s") % {"max": MAX_FIGURE}
+                found.append(Problem(number, titles[column], message))
+        region = row["region"].strip().upper()
+        if region not in regions:
+            message = _("unknown region: write its code, for example KZ-75")
+            found.append(Problem(number, titles["region"], message))
+        for column in ("sector", "source"):
+            if not row[column].strip():
+                found.append(Problem(number, titles[column], _("this column must be filled in")))
+        sector = row["sector"].strip()[:100]
+        if not found and year is not None:
+            earlier = seen.setdefault((year, region, sector.lower()), number)
+            if earlier != number:
+                message = _("the same year, region and sector as row %(row)s") % {"row": earlier}
+                found.append(Problem(number, "", message))
+        if found:
+            problems += found
             continue
-        if (
-            not (2000 <= year <= date.today().year + 1)
-            or quota < 0
-            or attracted < 0
-            or not row["sector"]
-            or not row["source"]
-        ):
-            errors.append(
-                _("row %(n)s: check the year, the numbers, the sector and the source")
-                % {"n": number}
-            )
-            continue
-        published = row["published"].strip().lower() in {"1", "true", "yes", "да", "иә"}
         cleaned.append(
             {
                 "year": year,
                 "region": region,
-                "sector": row["sector"][:100],
-                "quota": quota,
-                "attracted": attracted,
-                "source": row["source"][:300],
-                "published": published,
+                "sector": sector,
+                "quota": figures["quota"],
+                "attracted": figures["attracted"],
+                "source": row["source"].strip()[:300],
+                "published": row["published"].strip().lower() in YES,
             }
         )
-    if errors:
-        raise ValidationError({"file": errors[:20]})
+    if not count and not problems:
+        problems.append(Problem(1, "", _("the file has no rows under the header")))
+    return cleaned, count, problems
+
+
+def check_indicators(*, user: User, name: str, content: bytes) -> IndicatorImport:
+    """The dry run: every row checked, nothing saved; a file without problems is kept encrypted
+    for the import. Raises ``SpreadsheetLimitError`` at once for a file over the limits."""
+    if not may_import_indicators(user):
+        raise PermissionDenied(_("only coordinators record labour-migration indicators"))
+    _cleaned, count, problems = _check_rows(name, content)
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        more = _("and %(n)s more problems") % {"n": len(problems) - MAX_PROBLEMS}
+        shown.append(Problem(0, "", more))
+    job = IndicatorImport.objects.create(
+        requested_by=user,
+        file_name=name[-200:],
+        rows=count,
+        problems=importjobs.problems_of(shown),
+    )
+    if not problems:
+        importjobs.keep(job, content, folder="indicator-imports")
+    audit.record(
+        actor=user,
+        action=AuditAction.INDICATORS_IMPORT_CHECK,
+        object_type="monitoring.IndicatorImport",
+        object_id=job.pk,
+        detail={"rows": count, "problems": len(problems)},
+    )
+    return job
+
+
+def indicator_import_for(user: Any, job_id: Any) -> IndicatorImport | None:
+    """A job of the user's own (a coordinator who may still import), or None."""
+    pk = as_uuid(job_id)
+    if pk is None or not may_import_indicators(user):
+        return None
+    return IndicatorImport.objects.filter(pk=pk, requested_by_id=user.pk).first()
+
+
+def confirm_indicators(*, user: User, job: IndicatorImport) -> IndicatorImport:
+    """Queue the import of a checked file: the ``monitoring.import_indicators`` task runs it."""
+    if not may_import_indicators(user) or job.requested_by_id != user.pk:
+        raise PermissionDenied(_("only coordinators record labour-migration indicators"))
+    return importjobs.queue(job, task=INDICATOR_TASK)
+
+
+def _import_indicators(job: IndicatorImport, content: bytes) -> None:
+    """All rows or none (inside the task's transaction), checked again, audited."""
+    user = job.requested_by
+    if not may_import_indicators(user):
+        raise Refused([Problem(0, "", _("only coordinators record labour-migration indicators"))])
+    cleaned, _count, problems = _check_rows(job.file_name, content)
+    if problems:
+        raise Refused(problems[:MAX_PROBLEMS])
     for data in cleaned:
         save_indicator(user=user, data=data)
     audit.record(
         actor=user,
-        action="indicators_import",
-        object_type="monitoring.MigrationIndicator",
+        action=AuditAction.INDICATORS_IMPORT,
+        object_type="monitoring.IndicatorImport",
+        object_id=job.pk,
         detail={"rows": len(cleaned)},
     )
-    return len(cleaned)
+    job.imported = len(cleaned)
+
+
+def run_indicator_import(job_id: str, language: str = "") -> None:
+    """The task: all rows or none; the stored file is deleted whatever the result."""
+    importjobs.run(IndicatorImport, job_id, language, _import_indicators)
 
 
 @dataclass(frozen=True)
@@ -208,7 +307,6 @@ def statistics_region(user: Any) -> str:
     """The region a user's statistics are fixed to: a coordinator of a local executive body
     (the secretariat of a regional commission) sees their organisation's region only, by
     default and in every page, report and file; other users may choose (issue 14 §1)."""
-    from qorgan.accounts.roles import Role
 
     organisation = getattr(user, "organisation", None)
     if (
@@ -232,7 +330,6 @@ def request_export(
     """Queue a file for the user: the cases they may see (``kind="cases"``), the report for the
     commissions or an open-data release for ``period`` (and ``region``), in the active language.
     The ``monitoring.build_export`` task builds it once this transaction commits."""
-    from qorgan.core.tasks import enqueue
 
     spec = EXPORT_KINDS.get(kind)
     if spec is None:
@@ -249,7 +346,7 @@ def request_export(
         period = period or Period.year_to_date(timezone.localdate())
         params |= {"start": str(period.start), "end": str(period.end), "region": region}
     if kind == ExportJob.Kind.OPEN_DATA and period is not None:
-        from . import exports
+        from . import exports  # noqa: PLC0415 - cycle: monitoring.exports imports services
 
         # National by design (macro-regions inside), on the grid of ended quarters.
         params["region"] = ""
@@ -266,9 +363,8 @@ def _job_period(job: ExportJob) -> Period:
 
 def _build(job: ExportJob) -> tuple[bytes, int]:
     """The file's bytes and its number of rows, with the requester's own scope."""
-    from qorgan.core.spreadsheet import to_csv, to_xlsx
 
-    from . import exports
+    from . import exports  # noqa: PLC0415 - cycle: monitoring.exports imports services
 
     if job.kind == ExportJob.Kind.CASES:
         header, rows = exports.case_rows(job.requested_by)
@@ -293,10 +389,6 @@ def _build(job: ExportJob) -> tuple[bytes, int]:
 
 def build_export(job_id: str) -> None:
     """Build the file in the language it was asked in, encrypt it, store it; audited."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from qorgan.core.crypto import fernet
 
     job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status != ExportJob.Status.PENDING:
@@ -331,7 +423,7 @@ def export_filename(job: ExportJob) -> str:
     if job.kind == ExportJob.Kind.HTCDS:
         return f"qorgan-htcds-2.0-{job.fmt}.csv"
     if job.kind == ExportJob.Kind.OPEN_DATA:
-        from .exports import release_quarters
+        from .exports import release_quarters  # noqa: PLC0415 - cycle: monitoring.exports imports services
 
         quarters = release_quarters(_job_period(job), job.requested_at.date())
         return f"qorgan-open-data-{job.fmt}-{quarters[0]}-{quarters[-1]}.csv"
@@ -341,9 +433,6 @@ def export_filename(job: ExportJob) -> str:
 def read_export(*, user: User, job: ExportJob) -> tuple[str, str, bytes]:
     """The file of a ready job, for its requester only (who must still hold the right to ask
     for it); the download is audited."""
-    from django.core.files.storage import default_storage
-
-    from qorgan.core.crypto import fernet
 
     spec = EXPORT_KINDS[job.kind]
     if job.requested_by_id != user.pk or not allowed(spec.rule, user):
@@ -366,7 +455,6 @@ def read_export(*, user: User, job: ExportJob) -> tuple[str, str, bytes]:
 
 def purge_expired_exports(*, now: datetime | None = None) -> int:
     """Delete exports older than ``EXPORT_TTL``, their files first; returns how many."""
-    from django.core.files.storage import default_storage
 
     cutoff = (now or timezone.now()) - EXPORT_TTL
     expired = list(ExportJob.objects.filter(requested_at__lt=cutoff))

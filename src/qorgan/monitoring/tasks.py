@@ -15,3 +15,8 @@ def build_export(job_id: str) -> None:
 @task("monitoring.refresh_statistics")
 def refresh_statistics() -> int:
     return services.refresh_statistics()
+
+
+@task("monitoring.import_indicators")
+def import_indicators(job_id: str, language: str = "") -> None:
+    services.run_indicator_import(job_id, language)

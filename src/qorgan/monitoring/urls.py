@@ -10,6 +10,7 @@ urlpatterns = [
     path("duties/", views.duty_coverage, name="duties"),
     path("activities/", views.activities, name="activities"),
     path("indicators/", views.indicators, name="indicators"),
+    path("indicators/import/<uuid:job_id>/", views.indicator_import, name="indicator_import"),
     path("risk/", views.risk_index, name="risk"),
     path("report.<str:fmt>", views.period_report, name="report"),
     path("exports/", views.case_exports, name="exports"),

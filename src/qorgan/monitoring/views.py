@@ -17,11 +17,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core.errors import form_errors, form_labels, validation_errors
 from qorgan.core.i18n import localized
+from qorgan.core.importjobs import check_size, max_bytes
+from qorgan.core.spreadsheet import SpreadsheetLimitError
 from qorgan.directory.models import Region, SubjectKind
 
 from . import forms, reports, risk, services
-from .models import ExportJob, MigrationIndicator, PreventionActivity
+from .models import ExportJob, IndicatorImport, MigrationIndicator, PreventionActivity
 from .statistics import Breakdown, Period, published_period, region_counts_for_risk
 from .suppression import protect
 
@@ -142,13 +145,7 @@ def activities(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring:activities")
         messages.error(
             request,
-            _("Check the form: %(errors)s")
-            % {
-                "errors": "; ".join(
-                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-            },
+            _("Check the form: %(errors)s") % {"errors": form_errors(form)},
         )
     recorded = PreventionActivity.objects.filter(organisation=user.organisation).select_related(
         "region"
@@ -156,41 +153,81 @@ def activities(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/activities.html", {"form": form, "activities": recorded})
 
 
+def _check_indicator_file(request: HttpRequest) -> HttpResponse:
+    """The upload of a file of indicators: refused at once when over the limits (before it is
+    read), otherwise checked row by row (nothing saved) and shown on the job's page."""
+    user: Any = request.user
+    upload = request.FILES.get("file")
+    try:
+        if getattr(request, "upload_too_large", False):
+            check_size(max_bytes() + 1)  # stopped while streaming (core.uploads)
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+            return redirect("monitoring:indicators")
+        check_size(upload.size)
+        job = services.check_indicators(user=user, name=upload.name or "", content=upload.read())
+    except SpreadsheetLimitError as exc:
+        messages.error(request, _("The file was not read: %(reason)s") % {"reason": exc})
+        return redirect("monitoring:indicators")
+    return redirect("monitoring:indicator_import", job_id=job.pk)
+
+
 def indicators(request: HttpRequest) -> HttpResponse:
     _require("stats.view", request)
     user: Any = request.user
     can_edit = allowed("migration.record", user)
+    if request.method == "POST" and ("import" in request.POST or "file" in request.FILES):
+        if not can_edit:
+            raise PermissionDenied
+        return _check_indicator_file(request)
     form = forms.IndicatorForm(
         request.POST if request.method == "POST" and "year" in request.POST else None
-    )
-    upload = forms.IndicatorImportForm(
-        request.POST if "file" in request.FILES else None, request.FILES or None
     )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         try:
-            if "file" in request.FILES and upload.is_valid():
-                count = services.import_indicators(
-                    user=user,
-                    name=upload.cleaned_data["file"].name,
-                    content=upload.cleaned_data["file"].read(),
-                )
-                messages.success(request, _("%(n)s rows were imported.") % {"n": count})
-                return redirect("monitoring:indicators")
             if form.is_valid():
                 services.save_indicator(user=user, data=form.cleaned_data)
                 messages.success(request, _("The indicator was saved."))
                 return redirect("monitoring:indicators")
             messages.error(request, _("Check the form."))
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, validation_errors(exc, form_labels(form)))
     rows = MigrationIndicator.objects.select_related("region")[:500]
+    imports = IndicatorImport.objects.filter(requested_by=user)[:10] if can_edit else []
     return render(
         request,
         "monitoring/indicators.html",
-        {"rows": rows, "form": form, "upload": upload, "can_edit": can_edit},
+        {
+            "rows": rows,
+            "form": form,
+            "upload": forms.IndicatorImportForm(),
+            "can_edit": can_edit,
+            "imports": imports,
+            "max_rows": services.MAX_IMPORT_ROWS,
+            "max_mb": max_bytes() // (1024 * 1024),
+        },
     )
+
+
+def indicator_import(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A file of indicators: its problems by row and column, the button that starts the import,
+    and its status while the task runs (the page asks again every two seconds)."""
+    user: Any = request.user
+    job = services.indicator_import_for(user, job_id)
+    if job is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.confirm_indicators(user=user, job=job)
+            messages.success(request, _("The import was started."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("monitoring:indicator_import", job_id=job.pk)
+    response = render(request, "monitoring/indicator_import.html", {"job": job})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def risk_index(request: HttpRequest) -> HttpResponse:

@@ -61,7 +61,7 @@ def test_case_export_has_no_names_and_neutralises_formulas(
     supervisor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     rows = read_csv(export(supervisor, "csv", django_capture_on_commit_callbacks))
-    assert rows[0][0] == "reference" and len(rows) == 2
+    assert rows[0][0] == "Reference" and len(rows) == 2
     assert "Tursunova" not in str(rows)
 
 
@@ -140,13 +140,21 @@ def coordinator(client: Any, make_user: Any) -> Any:
     return client
 
 
-def test_indicator_import_csv(client: Any, make_user: Any) -> None:
+def test_indicator_import_csv(
+    client: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Checked first, then imported by a task (more in test_indicator_import.py)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = coordinator(client, make_user)
     year = timezone.localdate().year
     good = f"year,region,sector,quota,attracted,source,published\n{year},KZ-75,construction,1000,730,Labour Ministry,yes\n{year},KZ-71,agriculture,200,260,akimat,no\n"
-    c.post("/en/monitoring/indicators/", {"file": SimpleUploadedFile("q.csv", good.encode())})
+    checked = c.post(
+        "/en/monitoring/indicators/", {"file": SimpleUploadedFile("q.csv", good.encode())}
+    )
+    assert MigrationIndicator.objects.count() == 0  # checked only
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(checked["Location"])
     assert MigrationIndicator.objects.count() == 2
     assert MigrationIndicator.objects.get(region__code="KZ-71").attracted == 260
     bad = f"year,region,sector,quota,attracted,source,published\n{year},KZ-75,mining,10,5,x,no\n{year},KZ-99,mining,ten,5,x,no\n"
@@ -155,11 +163,14 @@ def test_indicator_import_csv(client: Any, make_user: Any) -> None:
         {"file": SimpleUploadedFile("q.csv", bad.encode())},
         follow=True,
     )
-    assert "row 3" in response.content.decode()
+    assert "Row 3" in response.content.decode()
+    assert "unknown region" in response.content.decode()
     assert MigrationIndicator.objects.count() == 2  # all or nothing
 
 
-def test_indicator_import_xlsx_and_wrong_files(client: Any, make_user: Any) -> None:
+def test_indicator_import_xlsx_and_wrong_files(
+    client: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
 
@@ -169,7 +180,11 @@ def test_indicator_import_xlsx_and_wrong_files(client: Any, make_user: Any) -> N
     book.active.append([2026, "KZ-47", "oil", 500, 400, "Labour Ministry", "yes"])
     buffer = io.BytesIO()
     book.save(buffer)
-    c.post("/en/monitoring/indicators/", {"file": SimpleUploadedFile("q.xlsx", buffer.getvalue())})
+    checked = c.post(
+        "/en/monitoring/indicators/", {"file": SimpleUploadedFile("q.xlsx", buffer.getvalue())}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(checked["Location"])
     assert MigrationIndicator.objects.filter(region__code="KZ-47").exists()
     for name, content in (
         ("q.xlsx", b"not a workbook"),
@@ -180,4 +195,5 @@ def test_indicator_import_xlsx_and_wrong_files(client: Any, make_user: Any) -> N
             "/en/monitoring/indicators/", {"file": SimpleUploadedFile(name, content)}, follow=True
         )
         assert response.status_code == 200
+        assert "The file was not read" in response.content.decode()
     assert MigrationIndicator.objects.count() == 1
