@@ -102,12 +102,18 @@ def test_every_public_page_in_a_migrant_language_on_a_phone(
         page.locator(f"nav.menu a[href='/{language}/signs/']").click()
         page.wait_for_url(f"**/{language}/signs/")
         assert page.locator("main li").count() > 20
+        # The professionals' signs too are in the page's language: nothing shown in Russian.
+        assert page.locator("main [lang=ru]").count() == 0
         # Help organisations of a region.
         page.goto(f"{base}/{language}/help/")
         page.select_option("#region", "KZ-75")
         page.locator("main form button[type=submit]").click()
         page.wait_for_url("**region=KZ-75**")
         assert page.locator("main a.tel").count() >= 1
+        almaty = {"uz": "Olmaota", "ky": "Алматы", "tg": "Алмаато"}[language]
+        assert page.locator("#region option:checked").inner_text() == almaty
+        assert page.locator("main .orgs p", has_text=f"{almaty} · {almaty}").count() >= 3
+        assert page.locator("main [lang=ru]").count() == 0
         no_sideways_scroll(page, page.url)
         # An anonymous report, then its status.
         page.goto(f"{base}/{language}/report/")
