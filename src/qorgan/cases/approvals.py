@@ -20,6 +20,8 @@ from qorgan.accounts.permissions import allowed
 from qorgan.accounts.roles import Role
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
+from qorgan.notifications.models import NotificationKind
+from qorgan.notifications.services import notify
 
 from . import workflow
 from .models import (
@@ -31,6 +33,8 @@ from .models import (
     ObjectiveStatus,
     ReferralStatus,
 )
+from .participation import check_move
+from .service_base import _transition_message
 
 APPROVAL_KIND = {
     workflow.IDENTIFIED: ApprovalKind.IDENTIFICATION,
@@ -109,8 +113,6 @@ def request_approval(
     closure_reason: str = "",
 ) -> ApprovalRequest:
     """A case manager asks a supervisor of their organisation to approve a decision."""
-    from .participation import check_move
-
     if not allowed("case.request_approval", user, case):
         raise PermissionDenied(_("only a case manager or supervisor working the case asks"))
     if not needs_approval(target):
@@ -124,8 +126,6 @@ def request_approval(
         "closure_reason": closure_reason.strip(),
     }
     # The move must be possible from here (the supervisor makes it on approval).
-    from .services import _transition_message
-
     try:
         workflow.check(case.status, target, Role.SUPERVISOR, given)
     except workflow.TransitionError as exc:
@@ -153,8 +153,6 @@ def request_approval(
         object_id=case.pk,
         detail={"kind": approval.kind, "to": target},
     )
-    from qorgan.notifications.models import NotificationKind
-    from qorgan.notifications.services import notify
 
     notify(
         organisations=[user.organisation],
@@ -170,7 +168,7 @@ def decide(
     *, user: User, approval: ApprovalRequest, approve: bool, reason: str = ""
 ) -> ApprovalRequest:
     """Approve (the move is made, as the supervisor) or send back with a reason."""
-    from .services import change_status
+    from .case_edits import change_status  # noqa: PLC0415 - cycle: case_edits imports approvals (its approval rules)
 
     if not allowed("approval.decide", user, approval):
         raise PermissionDenied(_("only a supervisor of the organisation that asked decides"))

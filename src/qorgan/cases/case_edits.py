@@ -15,8 +15,10 @@ from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import one_of
 from qorgan.directory.models import Organisation, Region
+from qorgan.knowledge.catalogue import default_catalogue
 
-from . import workflow
+from . import approvals, participation, workflow
+from .consent import withdraw
 from .models import (
     Case,
     ConsentForm,
@@ -47,8 +49,6 @@ def change_status(
     closure_reason: str = "",
     approval: Any = None,
 ) -> Case:
-    from . import approvals, participation
-
     _require("case.work", user, case, _("only an organisation working the case changes its status"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     given = {
@@ -114,7 +114,6 @@ def update_case_details(
 ) -> Case:
     """The ERDR number and date, forms of exploitation, perpetrators' roles, region."""
     _require("case.edit", user, case, _("only the organisation that opened the case edits it"))
-    from qorgan.knowledge.catalogue import default_catalogue
 
     errors: dict[str, list[str]] = {}
     forms = {e.code for e in default_catalogue().of_kind("exploitation_form")}
@@ -229,6 +228,4 @@ def record_consent(
 @transaction.atomic
 def withdraw_consent(*, user: User, consent: ConsentRecord, withdrawn_on: date) -> ConsentRecord:
     """See ``consent.withdraw``: pending referrals withdrawn, access under it ended."""
-    from .consent import withdraw
-
     return withdraw(user=user, consent=consent, withdrawn_on=withdrawn_on).consent

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.models import User
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
+from qorgan.core.crypto import fernet
 
 from .models import (
     Attachment,
@@ -33,14 +39,6 @@ def sniff_type(head: bytes) -> str | None:
 @transaction.atomic
 def add_attachment(*, user: User, case: Case, name: str, content: bytes) -> Attachment:
     """Store a PDF, PNG or JPEG (checked by its content, not its name), encrypted."""
-    import hashlib
-
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from qorgan.core.crypto import fernet
-
     _require("case.record_service", user, case, "you cannot add documents to this case")
     limit = settings.ATTACHMENT_MAX_BYTES
     if not content:
@@ -80,10 +78,6 @@ def add_attachment(*, user: User, case: Case, name: str, content: bytes) -> Atta
 
 
 def read_attachment(*, user: User, attachment: Attachment) -> bytes:
-    from django.core.files.storage import default_storage
-
-    from qorgan.core.crypto import fernet
-
     _require("case.view", user, attachment.case, _("you cannot see this case"))
     with default_storage.open(attachment.blob, "rb") as handle:
         content = fernet().decrypt(handle.read())

@@ -25,6 +25,8 @@ from qorgan.accounts.roles import Role
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.directory.models import Organisation
+from qorgan.notifications.models import NotificationKind
+from qorgan.notifications.services import notify
 
 from . import workflow
 from .models import (
@@ -130,8 +132,6 @@ def request_handover(
         object_id=case.pk,
         detail={"to": to_organisation.code},
     )
-    from qorgan.notifications.models import NotificationKind
-    from qorgan.notifications.services import notify
 
     notify(
         organisations=[to_organisation],

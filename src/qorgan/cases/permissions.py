@@ -21,6 +21,8 @@ from django.db.models import Q
 
 from qorgan.accounts.permissions import can_handle_persons, is_manager, is_supervisor
 
+from .models import Handover, Referral
+
 COVERING_REFERRAL_STATUSES = ("accepted", "completed")
 
 
@@ -35,8 +37,6 @@ def participant_filter(organisation_id: Any) -> Q:
 
 def participating_case_ids(organisation_id: Any) -> set[Any]:
     """Every case the organisation participates in without leading it (two queries)."""
-    from .models import Handover, Referral
-
     ids = set(
         Referral.objects.filter(participant_filter(organisation_id)).values_list(
             "case_id", flat=True
@@ -57,8 +57,6 @@ def leads_case(user: Any, case: Any) -> bool:
 
 @rules.predicate
 def participates_in_case(user: Any, case: Any) -> bool:
-    from .models import Handover, Referral
-
     if case is None or user.organisation_id is None:
         return False
     return (

@@ -16,6 +16,7 @@ from qorgan.accounts.models import User
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.crypto import blind_index
+from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.models import Organisation, Region
 
 from . import duplicates, identity
@@ -117,8 +118,6 @@ def _clean_person(data: dict[str, Any], today: date) -> tuple[dict[str, Any], di
             errors["sex"] = _("female, male or unknown")
         cleaned["sex"] = data["sex"]
     if "citizenship" in data:
-        from qorgan.directory.countries import alpha2_codes
-
         value = str(data["citizenship"] or "unknown").strip()
         value = value.upper() if value not in {"stateless", "unknown"} else value
         if value not in {"stateless", "unknown"} and value not in alpha2_codes():

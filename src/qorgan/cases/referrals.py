@@ -15,6 +15,8 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 from qorgan.directory.models import Organisation
+from qorgan.notifications.models import NotificationKind
+from qorgan.notifications.services import notify
 
 from .models import (
     Case,
@@ -129,8 +131,6 @@ def send_referral(
             to_status=CaseStatus.REFERRED,
             changed_by=user,
         )
-    from qorgan.notifications.models import NotificationKind
-    from qorgan.notifications.services import notify
 
     notify(
         organisations=[to_organisation],
@@ -168,8 +168,6 @@ def respond_to_referral(
     referral.decline_reason = "" if accept else reason.strip()[:500]
     referral.save(update_fields=["status", "responded_at", "decline_reason"])
     _referral_event(referral, "accepted" if accept else "declined", user, reason)
-    from qorgan.notifications.models import NotificationKind
-    from qorgan.notifications.services import notify
 
     notify(
         organisations=[referral.from_organisation],

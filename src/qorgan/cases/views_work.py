@@ -22,7 +22,7 @@ from qorgan.accounts.roles import Role
 from qorgan.core.i18n import localized
 from qorgan.directory.models import Organisation
 
-from . import approvals, consent, followups, forms_work, notes, participation, selectors
+from . import approvals, consent, followups, forms_work, notes, participation, selectors, workflow
 from .models import (
     ApprovalStatus,
     Case,
@@ -34,8 +34,6 @@ from .models import (
 
 
 def _approval_targets(user: Any, case: Case) -> list[str]:
-    from . import workflow
-
     return [
         t
         for t in workflow.targets_from(case.status, Role.SUPERVISOR)

@@ -8,23 +8,21 @@ from django import template
 from django.utils import timezone
 
 from qorgan.cases.models import ReferralStatus, ServiceType
+from qorgan.cases.work import work_for
+from qorgan.core.i18n import active_language
+from qorgan.knowledge.catalogue import default_catalogue
 
 register = template.Library()
 
 
 @register.inclusion_tag("cases/_home_work.html", takes_context=True)
 def case_work(context: dict[str, Any]) -> dict[str, Any]:
-    from qorgan.cases.work import work_for
-
     return {"work": work_for(context.get("user")), "today": timezone.localdate()}
 
 
 @register.filter(name="right_labels")
 def right_labels(codes: Any) -> str:
     """Rights explained by their text in the active language (the catalogue's), not codes."""
-    from qorgan.core.i18n import active_language
-    from qorgan.knowledge.catalogue import default_catalogue
-
     language = active_language()
     catalogue = default_catalogue()
     texts = {
