@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import requests
+from load import free_port  # bench/load.py (bench/ is the script's directory)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -83,10 +84,7 @@ def main() -> None:
     qorgan = str(BIN / "qorgan")
     subprocess.run([qorgan, "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([qorgan, "load_reference_data", "-v", "0"], env=env, check=True)
-    port = __import__("socket").socket()
-    port.bind(("127.0.0.1", 0))
-    number = port.getsockname()[1]
-    port.close()
+    number = free_port()
     base = f"http://127.0.0.1:{number}"
     server = subprocess.Popen(
         [

@@ -8,6 +8,7 @@ throw-away instance of the run's own on a free port (``scripts/test-services.sh`
 from __future__ import annotations
 
 import os
+import socket
 
 DEFAULT_REDIS = "127.0.0.1:6379"
 
@@ -18,3 +19,20 @@ def redis_address() -> str:
 
 def redis_url(db: int) -> str:
     return f"redis://{redis_address()}/{db}"
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on (at the time of asking)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_answers(port: int) -> bool:
+    """Whether a Redis on 127.0.0.1:``port`` answers PING."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

@@ -6,33 +6,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.services import free_port, redis_answers
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None,
     reason="redis-server is installed by scripts/test.sh when no Redis answers",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _alive(pid: int) -> bool:
@@ -62,8 +48,8 @@ def _run(script: str, nothing_here: int) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("exit_code", [0, 3])
 def test_a_throw_away_redis_when_none_answers_stopped_at_the_end(exit_code: int) -> None:
-    nothing_here = _free_port()
-    assert not _answers(nothing_here)
+    nothing_here = free_port()
+    assert not redis_answers(nothing_here)
     result = _run(
         "trap qorgan_stop_services EXIT\n"
         "qorgan_ensure_redis\n"
@@ -79,12 +65,12 @@ def test_a_throw_away_redis_when_none_answers_stopped_at_the_end(exit_code: int)
     assert "test Redis started" in result.stdout
     # Gone afterwards: the process, the port and its folder.
     assert not _alive(pid)
-    assert not _answers(port)
+    assert not redis_answers(port)
     assert not folder.exists()
 
 
 def test_a_redis_that_answers_is_used_and_left_running() -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             "redis-server",
@@ -101,7 +87,7 @@ def test_a_redis_that_answers_is_used_and_left_running() -> None:
     )
     try:
         for _ in range(50):
-            if _answers(port):
+            if redis_answers(port):
                 break
             subprocess.run(["sleep", "0.1"], check=True)
         result = _run(
@@ -112,7 +98,7 @@ def test_a_redis_that_answers_is_used_and_left_running() -> None:
         assert result.returncode == 0, result.stderr
         assert f"ADDRESS=127.0.0.1:{port}" in result.stdout
         assert "started" not in result.stdout
-        assert _answers(port)  # not ours to stop
+        assert redis_answers(port)  # not ours to stop
     finally:
         server.terminate()
         server.wait(timeout=20)
