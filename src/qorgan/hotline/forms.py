@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qorgan.cases.models import ServiceType
 from qorgan.core.i18n import localized
 from qorgan.directory.selectors import regions
 
@@ -77,8 +78,6 @@ class ReferForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
-        from qorgan.cases.models import ServiceType
-
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].choices = [  # type: ignore[attr-defined]
             (str(o.pk), f"{localized(o, 'name')} ({localized(o, 'city')})") for o in organisations

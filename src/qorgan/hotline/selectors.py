@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import PERSON_WORK_ROLES, allowed
@@ -20,6 +20,7 @@ from qorgan.directory.selectors import organisations
 from qorgan.knowledge.translations import attach
 from qorgan.monitoring.suppression import Cell, suppress, suppress_total
 from qorgan.portal import selectors as portal_selectors
+from qorgan.portal.templatetags.portal import lead_in
 
 from .models import LANGUAGES, CallerRelation, Channel, Contact, ContactType, Hotline, Outcome
 
@@ -134,6 +135,13 @@ READOUT_KINDS = (
 )
 
 
+def _read_out(entry: Any, language: str) -> str:
+    """An entry's text as the portal shows it: with the words its seed puts on lines of their
+    own before it (the Kazakh step "ДЕРЕУ 102 нөміріне …"), in the language read out."""
+    with translation.override(language):
+        return lead_in(entry, localized(entry, "text", language))
+
+
 def readout(language: str) -> list[tuple[str, list[str], str]]:
     """Rights and safety advice of the catalogue in ``language``, one section per catalogue
     group: (title, texts, review state). Kazakh, Russian and English are the catalogue's own
@@ -153,7 +161,7 @@ def readout(language: str) -> list[tuple[str, list[str], str]]:
             sections.append(
                 (
                     localized(group, "title", language),
-                    [localized(e, "text", language) for e in members],
+                    [_read_out(e, language) for e in members],
                     state,
                 )
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from .models import (
     Hotline,
     Outcome,
 )
+from .selectors import contact_for
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Outcomes from the furthest step to the least: a contact counts once, at its furthest step.
@@ -67,8 +69,6 @@ def police_of_region(region: Region | None) -> list[Organisation]:
     """The police units of the region (by their seat or the regions they serve)."""
     if region is None:
         return []
-    from django.db.models import Q
-
     return list(
         Organisation.objects.filter(kind__code="police", active=True)
         .filter(Q(region=region) | Q(serves_regions=region))
@@ -440,8 +440,6 @@ def link_screening(*, user: User, contact: Contact, screening: Any) -> Contact:
 def link_contact_screening(user: User, contact_id: str, screening: Any) -> None:
     """The screening form's hook: a screening opened from a contact links back to it (when the
     user may change that contact; anything else is ignored, the screening stands)."""
-    from qorgan.hotline.selectors import contact_for
-
     try:
         contact = contact_for(user, contact_id)
     except (ValueError, ValidationError):

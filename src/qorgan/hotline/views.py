@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import active_language
 from qorgan.directory.models import Organisation
@@ -25,6 +26,8 @@ from qorgan.knowledge.selectors import hotlines as national_hotlines
 from qorgan.monitoring.forms import PeriodForm
 from qorgan.monitoring.services import statistics_region
 from qorgan.monitoring.statistics import Period, published_period
+from qorgan.screening.engine import ScreeningInputError, evaluate, parse_request
+from qorgan.screening.views import _checklists, source_label
 
 from . import selectors, services
 from .forms import ContactForm, LinkForm, PoliceForm, ReferForm
@@ -40,8 +43,6 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 def _sign_checklist(selected: list[str]) -> dict[str, Any]:
     """The signs as the screening form shows them (same groups, short labels, filter)."""
-    from qorgan.screening.views import _checklists
-
     return _checklists({"signs": selected})[0]
 
 
@@ -91,8 +92,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 def _plan(contact: Contact) -> Any:
     """The SOP's plan for the signs heard (the engine the screening form uses)."""
-    from qorgan.screening.engine import ScreeningInputError, evaluate, parse_request
-
     data = {
         "screened_by": contact.organisation.kind.code,
         "reported_to_102": False,
@@ -117,8 +116,6 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if contact is None:
         raise Http404
     operator = allowed("hotline.edit", user, contact)
-    from qorgan.core import audit
-
     audit.record(
         actor=user,
         action=AuditAction.VIEW,
@@ -160,6 +157,12 @@ def contact_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "result": result,
         "actions": actions,
         "entries": entries,
+        # The leaflet's 102 line named by its title and number, never by its file name.
+        "police_102_source": source_label(
+            entries["police_102"].source_document, entries["police_102"].source_line or 0
+        )
+        if "police_102" in entries
+        else "",
         "organisations": helpers,
         "region": region,
         "refer_form": ReferForm(
