@@ -31,7 +31,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qorgan.core.audit import record
 from qorgan.core.audit_actions import AuditAction
 
-from . import services
+from . import (
+    admin_axes,  # noqa: F401 - django-axes' lists with translated labels
+    services,
+)
 from .models import AuthenticatorDevice, BackupCodes, Decision, User, UserChangeRequest
 
 for _model in (TOTPDevice, StaticDevice):

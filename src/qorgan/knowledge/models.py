@@ -52,7 +52,9 @@ class CatalogueKind(models.Model):
 
 
 class CatalogueGroup(models.Model):
-    kind = models.ForeignKey(CatalogueKind, on_delete=models.CASCADE, related_name="groups")
+    kind = models.ForeignKey(
+        CatalogueKind, verbose_name=_("kind"), on_delete=models.CASCADE, related_name="groups"
+    )
     code = models.CharField(_("code"), max_length=60)
     title_kk = models.CharField(max_length=500)
     title_ru = models.CharField(max_length=500)
@@ -81,8 +83,12 @@ class CatalogueEntry(models.Model):
     """One entry of the catalogue, with its text in three languages and its source line."""
 
     code = models.CharField(_("code"), max_length=60, unique=True)
-    kind = models.ForeignKey(CatalogueKind, on_delete=models.PROTECT, related_name="entries")
-    group = models.ForeignKey(CatalogueGroup, on_delete=models.PROTECT, related_name="entries")
+    kind = models.ForeignKey(
+        CatalogueKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="entries"
+    )
+    group = models.ForeignKey(
+        CatalogueGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="entries"
+    )
     text_kk = models.TextField(_("text (Kazakh)"))
     text_ru = models.TextField(_("text (Russian)"))
     text_en = models.TextField(_("text (English)"))
@@ -246,7 +252,12 @@ class Translation(models.Model):
         default=TranslationStatus.MACHINE,
     )
     reviewed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,7 +287,11 @@ class InterfaceReview(models.Model):
     text = models.TextField(_("translation"))
     corrected = models.BooleanField(_("corrected"), default=False)
     reviewed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
 

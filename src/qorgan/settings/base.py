@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env_list("QORGAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("QORGAN_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qorgan.accounts.admin_apps.QorganAdminConfig",  # django.contrib.admin; directory editors enter
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
+    "qorgan.accounts.admin_apps.AxesConfig",  # django-axes, its name translated
     "csp",
     "qorgan.core",
     "qorgan.knowledge",
