@@ -106,7 +106,17 @@ def is_coordinator(user: Any) -> bool:
 
 
 rules.add_rule("stats.view", is_active_user & (is_coordinator | is_supervisor | is_administrator))
-rules.add_rule("prevention.record", is_active_user & has_organisation & ~is_administrator)
+
+
+@rules.predicate
+def is_directory_editor(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.DIRECTORY_EDITOR
+
+
+rules.add_rule(
+    "prevention.record",
+    is_active_user & has_organisation & ~is_administrator & ~is_directory_editor,
+)
 rules.add_rule("migration.record", is_active_user & is_coordinator)
 rules.add_rule("opendata.release", is_active_user & is_coordinator)
 rules.add_rule("cases.export", can_handle_persons & is_supervisor)
@@ -198,8 +208,8 @@ __all__ = [
 
 @rules.predicate
 def edits_reference_data(user: Any) -> bool:
-    """Administrators, and directory editors where that role exists (accounts.roles)."""
-    return getattr(user, "role", None) in {Role.ADMINISTRATOR, "directory_editor"}
+    """Administrators and directory editors (``Role.DIRECTORY_EDITOR``)."""
+    return getattr(user, "role", None) in {Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR}
 
 
 @rules.predicate
@@ -212,4 +222,7 @@ def reviews_translations(user: Any) -> bool:
 
 
 rules.add_rule("catalogue.edit", is_active_user & edits_reference_data)
+# Organisations of the directory in the admin (``directory.admin``); the admin site lets in
+# whoever this allows (``accounts.admin_site``).
+rules.add_rule("directory.edit", is_active_user & edits_reference_data)
 rules.add_rule("translation.review", is_active_user & reviews_translations)

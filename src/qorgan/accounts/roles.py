@@ -12,3 +12,6 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Keeps the directory and the catalogue (organisations, hotlines, their phones) up to date
+    # in the admin; reads no persons' data (docs/security.md "Roles").
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")

@@ -35,8 +35,12 @@ from .models import ChangeKind, Decision, User, UserChangeRequest
 from .permissions import PERSON_WORK_ROLES
 from .roles import Role
 
-# Roles whose holders read persons' data, or run the system (and could grant themselves more).
-GOVERNED_ROLES = frozenset({*PERSON_WORK_ROLES, Role.ADMINISTRATOR})
+# Roles whose holders read persons' data, or run the system (and could grant themselves more),
+# or change the phones and addresses victims are given (directory editors).
+GOVERNED_ROLES = frozenset({*PERSON_WORK_ROLES, Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR})
+# Roles that only administrators give (never an organisation's supervisor): they act
+# on the whole system or on what every victim is told, not on one organisation's work.
+ADMINISTRATION_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR})
 ACCESS_FIELDS = ("role", "organisation", "is_active", "is_staff", "is_superuser")
 
 
@@ -281,10 +285,10 @@ def save_from_admin(user: User, *, by: Any, created: bool) -> AdminSave:
 
 def grants_administration(change: UserChangeRequest) -> bool:
     return bool(
-        change.role == Role.ADMINISTRATOR
+        change.role in ADMINISTRATION_ROLES
         or change.is_staff
         or change.is_superuser
-        or (not change.role and change.user.role == Role.ADMINISTRATOR)
+        or (not change.role and change.user.role in ADMINISTRATION_ROLES)
         or change.user.is_staff
         or change.user.is_superuser
     )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from qorgan.accounts.permissions import allowed
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import column_names, default_column
@@ -13,6 +14,34 @@ from qorgan.core.phones import from_stored
 
 from .models import Duty, Organisation, OrganisationSnapshot, Region, SubjectKind
 from .services import edit_organisation
+
+
+class DirectoryEditorAccess:
+    """Directory editors (and administrators) edit the directory through rule
+    ``directory.edit``; others keep Django's model permissions (a superuser all of them)."""
+
+    editable = True  # False: directory editors read it only
+
+    def _edits(self, request: HttpRequest) -> bool:
+        return allowed("directory.edit", request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._edits(request) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._edits(request) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self.editable and self._edits(request):
+            return True
+        return bool(super().has_change_permission(request, obj))  # type: ignore[misc]
+
+
+# Fields that decide who reads persons' data: an organisation that triages reports, or is the
+# police, reads the anonymous reports. A directory editor cannot change them (an administrator
+# with staff status can, and the change is audited).
+ACCESS_FIELDS = ("triages_reports",)
+ACCESS_FIELDS_ONCE_CREATED = ("kind",)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -43,7 +72,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(DirectoryEditorAccess, admin.ModelAdmin):
     form = OrganisationForm
     list_display = (
         "code",
@@ -74,6 +103,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     def source(self, obj: Organisation) -> str:
         return str(obj.source_label)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._edits(request) or super().has_add_permission(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        user = request.user
+        if user.is_superuser or user.is_staff or not self._edits(request):
+            return fields
+        return fields + ACCESS_FIELDS + (ACCESS_FIELDS_ONCE_CREATED if obj is not None else ())
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         edit_organisation(
             obj,
@@ -84,8 +123,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationSnapshot)
-class OrganisationSnapshotAdmin(admin.ModelAdmin):
+class OrganisationSnapshotAdmin(DirectoryEditorAccess, admin.ModelAdmin):
     """Read-only: what the reference files last shipped for each organisation."""
+
+    editable = False
 
     list_display = ("code", "version", "loaded_at")
 
@@ -108,8 +149,10 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(SubjectKind)
-class SubjectKindAdmin(admin.ModelAdmin):
+class SubjectKindAdmin(DirectoryEditorAccess, admin.ModelAdmin):
     """Read-only: subject kinds and duties come from the versioned data files."""
+
+    editable = False
 
     list_display = ("code", *column_names("name"))
     inlines = [DutyInline]
@@ -125,7 +168,7 @@ class SubjectKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(DirectoryEditorAccess, admin.ModelAdmin):
     list_display = ("code", "legacy_code", *column_names("name"), "kind")
 
     def has_add_permission(self, request: object) -> bool:
