@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -140,6 +141,8 @@ def _check_rows(name: str, content: bytes) -> tuple[list[dict[str, Any]], int, l
         message = _("missing columns: %(columns)s") % {"columns": ", ".join(missing)}
         return [], 0, [Problem(1, "", message)]
     titles = {column: first[header.index(column)] for column in IMPORT_COLUMNS}
+    position = {first[index]: index for index in range(len(first))}  # problems in file order
+    largest = number_format(MAX_FIGURE, force_grouping=True)
     regions = set(Region.objects.values_list("code", flat=True))
     last_year = timezone.localdate().year + 1
     cleaned: list[dict[str, Any]] = []
@@ -160,7 +163,7 @@ def _check_rows(name: str, content: bytes) -> tuple[list[dict[str, Any]], int, l
         for column in ("quota", "attracted"):
             figures[column] = _whole(row[column])
             if figures[column] is None or not 0 <= (figures[column] or 0) <= MAX_FIGURE:
-                message = _("a whole number from 0 to %(max)s") % {"max": MAX_FIGURE}
+                message = _("a whole number from 0 to %(max)s") % {"max": largest}
                 found.append(Problem(number, titles[column], message))
         region = row["region"].strip().upper()
         if region not in regions:
@@ -176,7 +179,7 @@ def _check_rows(name: str, content: bytes) -> tuple[list[dict[str, Any]], int, l
                 message = _("the same year, region and sector as row %(row)s") % {"row": earlier}
                 found.append(Problem(number, "", message))
         if found:
-            problems += found
+            problems += sorted(found, key=lambda p: position.get(p.column, len(position)))
             continue
         cleaned.append(
             {

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from qorgan.accounts.roles import Role
+from qorgan.cases.models import ImportJob
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.models import AuditEvent
 from qorgan.core.spreadsheet import SpreadsheetLimitError
@@ -334,3 +335,24 @@ def test_who_may_open_and_post(client: Any, coordinator: Any, make_user: Any) ->
     assert client.get(f"/en/monitoring/indicators/import/{job.pk}/").status_code == 404
     job.refresh_from_db()
     assert job.status == "checked"
+
+
+def test_the_register_import_page_follows_its_task_the_same_way(
+    client: Any, make_user: Any
+) -> None:
+    """The case-register import shares the mechanism, its page too (core.importjobs)."""
+    manager = make_user(username="manager", role=Role.CASE_MANAGER, organisation="ORG01")
+    job = ImportJob.objects.create(
+        organisation=manager.organisation,
+        requested_by=manager,
+        fmt="register",
+        file_name="tizim.csv",
+        rows=2,
+        status="queued",
+    )
+    client.force_login(manager)
+    html = client.get(f"/ru/cases/import/{job.pk}/").content.decode()
+    assert 'data-hx-trigger="every 2s"' in html and "Обновить" in html
+    ImportJob.objects.filter(pk=job.pk).update(status="done", created=2)
+    html = client.get(f"/ru/cases/import/{job.pk}/").content.decode()
+    assert "data-hx-trigger" not in html and "импортирован" in html
