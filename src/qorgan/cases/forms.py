@@ -7,12 +7,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qorgan.core.i18n import localized
+from qorgan.core.i18n import active_language, localized
 from qorgan.core.widgets import DateInput
-from qorgan.directory.models import Organisation
+from qorgan.directory.countries import country_names
+from qorgan.directory.models import Organisation, Region
+from qorgan.knowledge.catalogue import default_catalogue
 
 from . import workflow
-from .models import ConsentForm, ConsentPurpose, NotificationKind, RouteStage, ServiceType
+from .models import (
+    CaseStatus,
+    ConsentForm,
+    ConsentPurpose,
+    ExplanationLanguage,
+    NotificationKind,
+    RouteStage,
+    ServiceType,
+)
+from .service_base import PERPETRATOR_ROLES
 
 # dd.mm.yyyy in a text box in every language (core.widgets; issue 15 §3).
 DATE = DateInput()
@@ -65,12 +76,10 @@ class StatusForm(VersionedForm):
 
     def __init__(self, *args: Any, source: str, role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .models import CaseStatus
-
         labels = dict(CaseStatus.choices)
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
             (t, labels[t]) for t in workflow.targets_from(source, role)
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class DetailsForm(VersionedForm):
@@ -93,20 +102,14 @@ class DetailsForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from qorgan.knowledge.catalogue import default_catalogue
-
-        from .services import PERPETRATOR_ROLES
-
         language_text = {e.code: e.text for e in default_catalogue().of_kind("exploitation_form")}
-        from qorgan.core.i18n import active_language
-
         lang = active_language()
-        self.fields["exploitation_forms"].choices = [
+        self.fields["exploitation_forms"].choices = [  # type: ignore[attr-defined]
             (c, t.get(lang)) for c, t in language_text.items()
-        ]  # type: ignore[attr-defined]
-        self.fields["perpetrator_roles"].choices = [
+        ]
+        self.fields["perpetrator_roles"].choices = [  # type: ignore[attr-defined]
             (r, PERPETRATOR_ROLE_LABELS[r]) for r in PERPETRATOR_ROLES
-        ]  # type: ignore[attr-defined]
+        ]
         self.fields["child_support_centre"].choices = organisation_choices(str(_("None")))  # type: ignore[attr-defined]
 
 
@@ -160,9 +163,9 @@ class ReferralForm(forms.Form):
                 active=True, kind__duties__direction__code="protection"
             ).values_list("code", flat=True)
         )
-        self.fields["to"].choices = [
+        self.fields["to"].choices = [  # type: ignore[attr-defined]
             (c, label) for c, label in organisation_choices("")[1:] if c in receivers
-        ]  # type: ignore[attr-defined]
+        ]
         self.fields["consent"].choices = [("", _("No consent recorded"))] + [  # type: ignore[attr-defined]
             (
                 str(c.pk),
@@ -192,13 +195,19 @@ class RightsForm(forms.Form):
         label=_("Rights explained"), widget=forms.CheckboxSelectMultiple
     )
     explained_on = forms.DateField(label=_("Date"), widget=DATE)
-    language = forms.CharField(label=_("Language"), max_length=20)
+    language = forms.ChoiceField(
+        label=_("Language the rights were explained in"),
+        choices=[("", "—"), *ExplanationLanguage.choices],
+    )
+    language_other = forms.CharField(
+        label=_("Name of the other language"),
+        required=False,
+        max_length=100,
+        help_text=_("Only when it is none of the languages above."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from qorgan.core.i18n import active_language
-        from qorgan.knowledge.catalogue import default_catalogue
-
         lang = active_language()
         catalogue = default_catalogue()
         self.fields["rights"].choices = [  # type: ignore[attr-defined]
@@ -218,10 +227,6 @@ class RouteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Countries and regions by their names in the user's language, not their ISO codes."""
         super().__init__(*args, **kwargs)
-        from qorgan.core.i18n import active_language
-        from qorgan.directory.countries import country_names
-        from qorgan.directory.models import Region
-
         self.fields["country"].choices = list(country_names(active_language()).items())  # type: ignore[attr-defined]
         regions = sorted(
             ((r.code, localized(r, "name")) for r in Region.objects.all()),
@@ -264,13 +269,10 @@ class ProtectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from qorgan.core.i18n import active_language
-        from qorgan.knowledge.catalogue import default_catalogue
-
         lang = active_language()
-        self.fields["option"].choices = [
+        self.fields["option"].choices = [  # type: ignore[attr-defined]
             (e.code, e.text.get(lang)) for e in default_catalogue().of_kind("protection_option")
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class PoliceDisclosureForm(forms.Form):
@@ -282,9 +284,9 @@ class PoliceDisclosureForm(forms.Form):
 
     def __init__(self, *args: Any, consents: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].choices = [
+        self.fields["consent"].choices = [  # type: ignore[attr-defined]
             (str(c.pk), f"{c.get_form_display()} {c.given_on:%Y-%m-%d}") for c in consents
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 class AttachmentForm(forms.Form):

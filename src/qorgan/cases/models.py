@@ -323,19 +323,41 @@ class NotificationSent(CaseRecord):
         ordering = ["sent_on", "pk"]
 
 
+class ExplanationLanguage(models.TextChoices):
+    """The language rights were explained in: Qorgan's six, or another one named in words (a
+    person who does not know the country's language may ask for help in their own, seeds
+    000/001 "your rights"; SOP 002 L1021: explain in words the person understands)."""
+
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
+    EN = "en", _("English")
+    UZ = "uz", _("Uzbek")
+    KY = "ky", _("Kyrgyz")
+    TG = "tg", _("Tajik")
+    OTHER = "other", _("Another language")
+
+
 class RightsExplanation(CaseRecord):
     """Which rights were explained (catalogue codes), when, by whom, in which language."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rights_explained")
     rights = models.JSONField(_("rights"), default=list)
     explained_on = models.DateField(_("date"))
-    language = models.CharField(_("language"), max_length=20)
+    language = models.CharField(_("language"), max_length=20, choices=ExplanationLanguage.choices)
+    # The language's name when it is none of the six ("other"); free text, so encrypted.
+    language_other = EncryptedTextField(_("other language"), blank=True, default="")
     explained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["explained_on", "pk"]
+
+    def language_name(self) -> str:
+        """The language by its name in the active language (the other one's as written)."""
+        if self.language == ExplanationLanguage.OTHER and self.language_other:
+            return str(self.language_other)
+        return str(self.get_language_display())
 
 
 class ServiceType(models.TextChoices):

@@ -15,12 +15,15 @@ from qorgan.accounts.models import User
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import one_of
+from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.models import Organisation, Region
+from qorgan.knowledge.catalogue import default_catalogue
 
 from .models import (
     Case,
     ConsentPurpose,
     ConsentRecord,
+    ExplanationLanguage,
     NotificationKind,
     NotificationSent,
     ObjectiveStatus,
@@ -67,11 +70,17 @@ def record_notification(
 
 @transaction.atomic
 def record_rights_explained(
-    *, user: User, case: Case, rights: Iterable[str], explained_on: date, language: str
+    *,
+    user: User,
+    case: Case,
+    rights: Iterable[str],
+    explained_on: date,
+    language: str,
+    language_other: str = "",
 ) -> RightsExplanation:
+    """``language``: one of ``ExplanationLanguage`` (a code); "other" with the language's name
+    in ``language_other``."""
     _require("case.work", user, case, _("only an organisation working the case records this"))
-    from qorgan.knowledge.catalogue import default_catalogue
-
     catalogue = default_catalogue()
     known = {
         e.code for kind in ("victim_right", "migrant_victim_right") for e in catalogue.of_kind(kind)
@@ -81,13 +90,18 @@ def record_rights_explained(
         raise ValidationError(
             {"rights": [_("one or more codes of the victims' and migrant victims' rights")]}
         )
-    if not language.strip():
-        raise ValidationError({"language": [_("the language the rights were explained in")]})
+    language = language.strip()
+    language_other = language_other.strip()[:100] if language == ExplanationLanguage.OTHER else ""
+    if language not in ExplanationLanguage.values:
+        raise ValidationError({"language": [one_of(ExplanationLanguage.values)]})
+    if language == ExplanationLanguage.OTHER and not language_other:
+        raise ValidationError({"language_other": [_("name the language")]})
     record = RightsExplanation.objects.create(
         case=case,
         rights=rights,
         explained_on=explained_on,
-        language=language.strip()[:20],
+        language=language,
+        language_other=language_other,
         explained_by=user,
     )
     audit.record(
@@ -153,8 +167,6 @@ def record_route_event(
     _require(
         "case.edit", user, case, _("only the organisation that opened the case records the route")
     )
-    from qorgan.directory.countries import alpha2_codes
-
     errors: dict[str, list[str]] = {}
     if stage not in RouteStage.values:
         errors["stage"] = [one_of(RouteStage.values)]
@@ -162,7 +174,7 @@ def record_route_event(
     if country not in alpha2_codes():
         errors["country"] = [_("an ISO 3166-1 alpha-2 country code")]
     if region is not None and country != "KZ":
-        errors["region"] = [_("a region of Kazakhstan goes with country KZ")]
+        errors["region"] = [_("a region of Kazakhstan goes with Kazakhstan as the country")]
     if occurred_on and occurred_on > timezone.localdate():
         errors["occurred_on"] = [_("cannot be in the future")]
     if errors:
@@ -240,8 +252,6 @@ def set_protection(
     _require(
         "case.edit", user, case, _("only the organisation that opened the case records protection")
     )
-    from qorgan.knowledge.catalogue import default_catalogue
-
     options = {e.code for e in default_catalogue().of_kind("protection_option")}
     errors: dict[str, list[str]] = {}
     if option not in options:

@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core.errors import form_errors, form_labels, validation_errors
 from qorgan.directory.models import Organisation, Region
 
 from . import conflicts, forms, selectors, services, views_work
@@ -127,19 +129,18 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     return _no_store(render(request, "cases/detail.html", context))
 
 
-def _form_errors(form: Any) -> str:
-    return "; ".join(
-        f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-        for f, e in form.errors.items()
-    )
+# The services name some fields otherwise than the forms do: their labels on the page.
+SERVICE_FIELD_LABELS = {
+    "to_organisation": gettext_lazy("Refer to"),
+    "reason": gettext_lazy("Reason"),
+    "outcome": gettext_lazy("Outcome"),
+}
 
 
-def _service_errors(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages_)}" for field, messages_ in exc.message_dict.items()
-        )
-    return " ".join(exc.messages)
+def _service_errors(exc: ValidationError, form: Any = None) -> str:
+    """A service's refusal, each message after the label of its field on the page."""
+    labels = dict(SERVICE_FIELD_LABELS) | (form_labels(form) if form is not None else {})
+    return validation_errors(exc, labels)
 
 
 Action = Callable[[Any, Case, Any, HttpRequest], str]
@@ -237,6 +238,7 @@ def _rights(user: Any, case: Case, d: dict[str, Any], request: HttpRequest) -> s
         rights=d["rights"],
         explained_on=d["explained_on"],
         language=d["language"],
+        language_other=d.get("language_other") or "",
     )
     return _("The explanation of rights was recorded.")
 
@@ -337,12 +339,12 @@ def case_action(request: HttpRequest, case_id: str, action: str) -> HttpResponse
             return _conflict(request, case, action, form_class(**kwargs), _mine(request.POST))
     form = form_class(data, request.FILES, **kwargs)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
         try:
             messages.success(request, handler(user, case, dict(form.cleaned_data), request))
         except ValidationError as exc:
-            messages.error(request, _service_errors(exc))
+            messages.error(request, _service_errors(exc, form))
         except services.ConcurrentEditError:
             if action in conflicts.ACTIONS:
                 # Never overwrite what someone else saved: show both and let the user choose.

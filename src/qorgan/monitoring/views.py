@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core.errors import form_errors, form_labels, validation_errors
 from qorgan.core.i18n import localized
 from qorgan.core.importjobs import check_size, max_bytes
 from qorgan.core.spreadsheet import SpreadsheetLimitError
@@ -144,13 +145,7 @@ def activities(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring:activities")
         messages.error(
             request,
-            _("Check the form: %(errors)s")
-            % {
-                "errors": "; ".join(
-                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-            },
+            _("Check the form: %(errors)s") % {"errors": form_errors(form)},
         )
     recorded = PreventionActivity.objects.filter(organisation=user.organisation).select_related(
         "region"
@@ -198,7 +193,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
                 return redirect("monitoring:indicators")
             messages.error(request, _("Check the form."))
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, validation_errors(exc, form_labels(form)))
     rows = MigrationIndicator.objects.select_related("region")[:500]
     imports = IndicatorImport.objects.filter(requested_by=user)[:10] if can_edit else []
     return render(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qorgan.core import clients
 from qorgan.core.audit_actions import AuditAction
+from qorgan.core.errors import validation_errors
 from qorgan.core.i18n import portal_language, portal_only_language_codes
 from qorgan.directory import selectors as directory
 from qorgan.directory.models import Organisation, Region
@@ -37,6 +38,15 @@ FIELD_LABELS = {
         "Who is at risk? (for example: a woman of about 20, three workers)"
     ),
     "contact": gettext_lazy("How can we reach you? (optional: leave empty to stay anonymous)"),
+}
+# The triage page's fields, by the names the services give them.
+TRIAGE_FIELD_LABELS = {
+    "organisation": gettext_lazy("Assign to"),
+    "question": gettext_lazy("Ask the reporter for more information"),
+    "message": gettext_lazy("Ask the reporter for more information"),
+    "duplicate_of": gettext_lazy("Duplicate of report number"),
+    "note": gettext_lazy("Closing note"),
+    "people": gettext_lazy("The report is about several people: how many?"),
 }
 REJECTIONS = {
     "expired": gettext_lazy("The form was open too long. Please write your report again."),
@@ -242,10 +252,11 @@ def report(request: HttpRequest) -> HttpResponse:
         except services.ReportRejected as exc:
             errors = {"__all__": [str(REJECTIONS[exc.code])]}
         except ValidationError as exc:
-            errors = {
-                str(FIELD_LABELS.get(field, field)): messages_
-                for field, messages_ in exc.message_dict.items()
-            }
+            # Each message under its field's label; one of no labelled field, alone.
+            errors = {}
+            for field, messages_ in exc.message_dict.items():
+                label = str(FIELD_LABELS.get(field, "__all__"))
+                errors[label] = errors.get(label, []) + list(messages_)
         else:
             receipt = (
                 submitted.receipt if submitted else services.new_receipt()
@@ -403,7 +414,5 @@ def triage_action(request: HttpRequest, number: int, action: str) -> HttpRespons
             raise Http404
         messages.success(request, _("The report was updated."))
     except ValidationError as exc:
-        messages.error(
-            request, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        )
+        messages.error(request, validation_errors(exc, TRIAGE_FIELD_LABELS))
     return redirect("portal:triage_detail", number=number)
