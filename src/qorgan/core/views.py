@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import csv
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .audit import record, verify_chain
 from .audit_actions import AuditAction, action_label
+from .i18n import localized
 from .models import AuditEvent
 from .spreadsheet import spreadsheet_safe
 from .widgets import parse_date
@@ -56,25 +64,59 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _label(events: list[AuditEvent]) -> None:
-    """Each event gets its translated action and, where it concerns a case, the case's
-    reference (looked up in one query for the page; the reference holds no personal data).
+def _organisation_names() -> dict[str, str]:
+    """Organisations' names in the active language, by code (the audit event keeps the code).
     The model is looked up by name: ``core`` imports no app."""
-    from django.apps import apps
+    Organisation = apps.get_model("directory", "Organisation")
+    return {o.code: localized(o, "name") for o in Organisation.objects.all()}
 
+
+# The records whose model has no name of its own in the catalogues (``verbose_name``).
+OBJECT_LABELS = {
+    "cases.Referral": gettext_lazy("Referral"),
+    "cases.DuplicateAlert": gettext_lazy("Possible duplicate"),
+    "cases.ImportJob": gettext_lazy("Import of a case register"),
+    "cases.ConsentRecord": gettext_lazy("Consent"),
+    "cases.Attachment": gettext_lazy("Attached document"),
+    "cases.PersonLink": gettext_lazy("Link between persons"),
+    "monitoring.ExportJob": gettext_lazy("File for download"),
+    "core.Keys": gettext_lazy("Audit signing keys"),
+}
+
+
+def _object_label(object_type: str) -> str:
+    """What kind of record an event concerns, by its name in the active language."""
+    if object_type in OBJECT_LABELS:
+        return str(OBJECT_LABELS[object_type])
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    if "verbose_name" not in model._meta.original_attrs:
+        return object_type  # a record with no name yet: its code rather than English
+    return str(model._meta.verbose_name).capitalize()
+
+
+def _label(events: list[AuditEvent], organisations: dict[str, str] | None = None) -> None:
+    """Each event gets its translated action, its organisation's name, the kind of record it
+    concerns and, where it concerns a case, the case's reference (looked up in one query for
+    the page; the reference holds no personal data)."""
     Case = apps.get_model("cases", "Case")
     ids = {case_id for event in events if (case_id := _case_id(event))}
     valid = {case_id for case_id in ids if _is_uuid(case_id)}
     rows = Case.objects.filter(pk__in=valid).values_list("pk", "reference") if valid else []
     references = {str(pk): reference for pk, reference in rows}
+    names = _organisation_names() if organisations is None else organisations
     for event in events:
         event.action_label = action_label(event.action)  # type: ignore[attr-defined]
         event.case_reference = references.get(_case_id(event), "")  # type: ignore[attr-defined]
+        event.organisation_name = names.get(  # type: ignore[attr-defined]
+            event.actor_organisation, event.actor_organisation
+        )
+        event.object_label = _object_label(event.object_type)  # type: ignore[attr-defined]
 
 
 def _require_administrator(request: HttpRequest) -> None:
-    import rules
-
     if not rules.test_rule("audit.view", request.user):
         raise PermissionDenied
 
@@ -117,14 +159,21 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")  # spreadsheets read UTF-8 with a BOM
     writer = csv.writer(response)
+    # What people read first, in the user's language; then the recorded event verbatim under
+    # its fields' names (codes included), over which the hash chain is verified.
     writer.writerow(
         [
+            _("Time"),
+            _("User"),
+            _("Organisation"),
+            _("Action"),
+            _("Case"),
+            _("Kind of record"),
             "seq",
             "at",
             "user",
             "organisation",
             "action",
-            "action_label",
             "object_type",
             "object_id",
             "fields",
@@ -134,27 +183,11 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             "hash",
         ]
     )
-    for event in events.iterator():
-        writer.writerow(
-            [
-                spreadsheet_safe(v)
-                for v in (
-                    event.seq,
-                    event.at.isoformat(),
-                    event.actor_username,
-                    event.actor_organisation,
-                    event.action,
-                    action_label(event.action),
-                    event.object_type,
-                    event.object_id,
-                    ",".join(event.fields),
-                    event.detail,
-                    event.remote_addr,
-                    event.route,
-                    event.hash,
-                )
-            ]
-        )
+    organisations = _organisation_names()
+    for chunk in _chunks(events.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        _label(chunk, organisations)
+        for event in chunk:
+            _write_event(writer, event)
     record(
         actor=request.user,
         action=AuditAction.AUDIT_EXPORT,
@@ -162,3 +195,45 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         detail={k: v for k, v in params.items() if v},
     )
     return response
+
+
+EXPORT_CHUNK = 500
+
+
+def _chunks(events: Iterator[AuditEvent], size: int) -> Iterator[list[AuditEvent]]:
+    chunk: list[AuditEvent] = []
+    for event in events:
+        chunk.append(event)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _write_event(writer: Any, event: Any) -> None:
+    writer.writerow(
+        [
+            spreadsheet_safe(v)
+            for v in (
+                formats.date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                event.actor_username,
+                event.organisation_name,
+                event.action_label,
+                event.case_reference,
+                event.object_label,
+                event.seq,
+                event.at.isoformat(),
+                event.actor_username,
+                event.actor_organisation,
+                event.action,
+                event.object_type,
+                event.object_id,
+                ",".join(event.fields),
+                event.detail,
+                event.remote_addr,
+                event.route,
+                event.hash,
+            )
+        ]
+    )

@@ -17,49 +17,80 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qorgan.accounts.models import User
 from qorgan.accounts.roles import Role
-from qorgan.cases.models import Case, Referral, StatusChange
+from qorgan.cases.models import Case, CaseStatus, Referral, Sex, StatusChange
 from qorgan.cases.selectors import cases_for
+from qorgan.core.i18n import active_language, localized
+from qorgan.directory.countries import country_name
+from qorgan.directory.models import SubjectKind
+from qorgan.knowledge.catalogue import default_catalogue
 
-from . import htcds, opendata
+from . import htcds, opendata, services
 from .models import OpenDataRelease
 from .statistics import Period
 
+# The supervisor's case file is read by people: every cell is a label in the language the
+# file was asked in, never a code (issue 13 §5). HTCDS 2.0 and open data are standard formats
+# whose cells are codes by design.
 CASE_COLUMNS = [
-    "reference",
-    "status",
-    "organisation",
-    "region",
-    "opened",
-    "sex",
-    "age_group",
-    "citizenship",
-    "exploitation_forms",
-    "detection_source",
+    gettext_lazy("Reference"),
+    gettext_lazy("Status"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("Region"),
+    gettext_lazy("Opened"),
+    gettext_lazy("Sex"),
+    gettext_lazy("Age group"),
+    gettext_lazy("Citizenship"),
+    gettext_lazy("Forms of exploitation"),
+    gettext_lazy("Detected by"),
 ]
+
+
+def case_labels() -> dict[str, dict[str, str]]:
+    """The labels of the case file's coded columns, in the active language."""
+    lang = active_language()
+    unknown = str(_("Not known"))
+    return {
+        "status": {k: str(v) for k, v in CaseStatus.choices},
+        "sex": {k: str(v) for k, v in Sex.choices},
+        "age_group": {"unknown": unknown},
+        "form": {
+            e.code: str(e.text.get(lang)) for e in default_catalogue().of_kind("exploitation_form")
+        },
+        "source": {k.code: localized(k, "name") for k in SubjectKind.objects.all()}
+        | {"anonymous_report": str(_("Anonymous report")), "": ""},
+        "unknown": {"unknown": unknown, "": unknown},
+    }
 
 
 def case_rows(user: User, *, htcds: bool = False) -> tuple[list[str], list[list[Any]]]:
     if htcds:
         return htcds_cases(user)
+    labels = case_labels()
+    lang = active_language()
+
+    def country(code: str) -> str:
+        return labels["unknown"].get(code) or country_name(code, lang)
+
     rows = [
         [
             case.reference,
-            case.status,
-            case.organisation.code,
-            case.region.code if case.region else "",
+            labels["status"].get(case.status, case.status),
+            localized(case.organisation, "name"),
+            localized(case.region, "name") if case.region else "",
             case.created_at.date().isoformat(),
-            case.stat_sex,
-            case.stat_age_group,
-            case.stat_citizenship,
-            ";".join(case.exploitation_forms),
-            case.detection_source,
+            labels["sex"].get(case.stat_sex, case.stat_sex),
+            labels["age_group"].get(case.stat_age_group, case.stat_age_group),
+            country(case.stat_citizenship),
+            "; ".join(labels["form"].get(code, code) for code in case.exploitation_forms),
+            labels["source"].get(case.detection_source, case.detection_source),
         ]
         for case in cases_for(user)
     ]
-    return CASE_COLUMNS, rows
+    return [str(column) for column in CASE_COLUMNS], rows
 
 
 # --- HTCDS 2.0 --------------------------------------------------------------------------------
@@ -68,9 +99,7 @@ def case_rows(user: User, *, htcds: bool = False) -> tuple[list[str], list[list[
 def coordinator_region(user: User) -> str | None:
     """A regional coordinator's region, as for the statistics (``statistics_region``: a
     coordinator of a local executive body with a region); None: the whole country."""
-    from .services import statistics_region
-
-    return statistics_region(user) or None
+    return services.statistics_region(user) or None
 
 
 def htcds_scope(user: User) -> QuerySet[Case]:

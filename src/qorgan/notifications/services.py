@@ -27,20 +27,41 @@ def notify(
     return created
 
 
+# The e-mail is written in Kazakh and in Russian, one after the other: a recipient's language is
+# not known (it goes to an organisation's address and its staff), and every member of staff
+# reads one of the two (the state language and the official one).
+EMAIL_LANGUAGES = ("kk", "ru")
+
+
+def _link(notification: Notification, language: str) -> str:
+    """The page to open, in ``language`` (links are stored in the default language)."""
+    path = notification.link
+    default = f"/{settings.LANGUAGE_CODE}/"
+    if path.startswith(default):
+        path = f"/{language}/" + path[len(default) :]
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def email_text(notification: Notification) -> tuple[str, str]:
     """Subject and body: what happened and where to look; never a name or any personal data."""
-    with translation.override(settings.LANGUAGE_CODE):
-        label = NotificationKind(notification.kind).label
-        subject = f"Qorgan: {label}"
-        body = _(
-            "%(what)s: %(reference)s.\n\nSign in to Qorgan to see it: %(link)s\n\n"
-            "This message holds no personal data, by design. Do not reply to it."
-        ) % {
-            "what": label,
-            "reference": notification.reference,
-            "link": settings.SITE_URL.rstrip("/") + notification.link,
-        }
-    return str(subject), str(body)
+    labels, paragraphs = [], []
+    for language in EMAIL_LANGUAGES:
+        with translation.override(language):
+            label = str(NotificationKind(notification.kind).label)
+            labels.append(label)
+            paragraphs.append(
+                _(
+                    "%(what)s: %(reference)s.\n\nSign in to Qorgan to see it: %(link)s\n\n"
+                    "This message holds no personal data, by design. Do not reply to it."
+                )
+                % {
+                    "what": label,
+                    "reference": notification.reference,
+                    "link": _link(notification, language),
+                }
+            )
+    subject = "Qorgan: " + " / ".join(dict.fromkeys(labels))
+    return subject, "\n\n———\n\n".join(paragraphs)
 
 
 def deliver_email(notification_id: int) -> bool:

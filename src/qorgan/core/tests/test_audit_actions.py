@@ -155,5 +155,11 @@ def test_the_audit_log_shows_translated_actions_and_case_references(
         assert str(case.pk)[:8] not in page  # the record id is not shown for a case
         assert ">create<" not in page and "<code>create</code>" not in page
     export = client.get("/ru/audit/export.csv").content.decode("utf-8-sig").splitlines()
-    assert export[0].split(",")[4:6] == ["action", "action_label"]
-    assert any(",create,Создано," in line for line in export)
+    # The columns people read first (translated action, the case's reference), then the
+    # recorded event with its action's code.
+    assert export[0].split(",")[3:5] == ["Действие", "Дело"]
+    assert export[0].split(",")[10] == "action"
+    assert any(
+        line.split(",")[3:5] == ["Создано", case.reference] and ",create," in line
+        for line in export
+    )

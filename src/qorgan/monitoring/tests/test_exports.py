@@ -61,7 +61,7 @@ def test_case_export_has_no_names_and_neutralises_formulas(
     supervisor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     rows = read_csv(export(supervisor, "csv", django_capture_on_commit_callbacks))
-    assert rows[0][0] == "reference" and len(rows) == 2
+    assert rows[0][0] == "Reference" and len(rows) == 2
     assert "Tursunova" not in str(rows)
 
 
