@@ -155,6 +155,15 @@ class ReviewItem:
     translation: Translation
     kk: str
     ru: str
+    what: str = ""  # what the text is, beside its code: "Title", "Region", "City", …
+
+
+def _what(row: Translation) -> str:
+    if row.object_type == "region":
+        return _("Region")
+    if row.object_type == "organisation":
+        return _("City") if row.field == "city" else _("Organisation")
+    return _("Title") if row.field == GROUP_FIELD else ""
 
 
 def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> list[ReviewItem]:
@@ -174,7 +183,7 @@ def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> l
     for row in rows:
         source = sources.get(row.object_type, {}).get(row.code)
         values = column_values(source, row.field) if source else {}
-        items.append(ReviewItem(row, values.get("kk", ""), values.get("ru", "")))
+        items.append(ReviewItem(row, values.get("kk", ""), values.get("ru", ""), _what(row)))
     return items
 
 

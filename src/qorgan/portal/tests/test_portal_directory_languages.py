@@ -149,13 +149,17 @@ def test_changed_translations_need_a_new_version_and_keep_reviewed_rows(
 def test_region_and_organisation_names_await_review_beside_kazakh_and_russian(
     reference_data: None,
 ) -> None:
-    items = {
-        (i.translation.object_type, i.translation.code, i.translation.field): i
-        for i in translations.review_items("tg")
-    }
+    with translation.override("ru"):
+        items = {
+            (i.translation.object_type, i.translation.code, i.translation.field): i
+            for i in translations.review_items("tg")
+        }
     region = items[("region", "KZ-75", "name")]
     assert (region.translation.text, region.kk, region.ru) == ("Алмаато", "Алматы", "Алматы")
     org = items[("organisation", "ORG15", "city")]
     assert (org.translation.text, org.kk, org.ru) == ("Ӯскемен", "Өскемен", "Усть-Каменогорск")
+    # The review page says what each text is, in the reviewer's language.
+    assert (region.what, org.what) == ("Регион", "Город")
+    assert items[("organisation", "ORG15", "name")].what == "Организация"
     po = translations.export_po("tg")
     assert 'msgctxt "organisation:ORG01:name"' in po and "#. kk: «Қазақстанның" in po
