@@ -103,7 +103,8 @@ def _key(obj: Any) -> tuple[str, str]:
     """(object_type, code) of a catalogue entry or group, region or organisation."""
     if isinstance(obj, CatalogueGroup):
         return ("group", _group_key(obj))
-    return (OBJECT_TYPES.get(obj._meta.model_name, "entry"), str(obj.code))
+    model_name = getattr(getattr(obj, "_meta", None), "model_name", "")
+    return (OBJECT_TYPES.get(model_name, "entry"), str(obj.code))
 
 
 def attach(objects: Iterable[Any], language: str) -> None:
