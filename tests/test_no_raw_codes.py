@@ -15,7 +15,26 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.utils import timezone, translation
 
+from qorgan.accounts.roles import Role
+from qorgan.cases import services
+from qorgan.cases.models import (
+    Case,
+    CaseStatus,
+    FollowUpStatus,
+    NotificationKind,
+    ObjectiveStatus,
+    Referral,
+    ReferralStatus,
+    RouteEvent,
+    RouteStage,
+    ServiceType,
+)
+from qorgan.cases.services import open_case
+from qorgan.directory.countries import country_name
+from qorgan.directory.models import Organisation
+from qorgan.knowledge.catalogue import default_catalogue
 from tests.staff_pages import build_data, crawl
 
 pytestmark = pytest.mark.django_db
@@ -67,18 +86,6 @@ def visible_text(html: str) -> str:
 
 def raw_codes() -> set[str]:
     """Every code that must never be read on a page (as a whole word)."""
-    from qorgan.cases.models import (
-        CaseStatus,
-        FollowUpStatus,
-        NotificationKind,
-        ObjectiveStatus,
-        ReferralStatus,
-        RouteStage,
-        ServiceType,
-    )
-    from qorgan.directory.models import Organisation
-    from qorgan.knowledge.catalogue import default_catalogue
-
     codes: set[str] = set()
     for choices in (
         CaseStatus,
@@ -103,12 +110,6 @@ def raw_codes() -> set[str]:
 
 def enrich(data: Any, make_user: Any) -> None:
     """Something of everything on the test case, from both sides of its referral."""
-    from django.utils import timezone
-
-    from qorgan.cases import services
-    from qorgan.cases.models import Case, Referral
-    from qorgan.directory.models import Organisation
-
     today = timezone.localdate()
     manager = data.users["case_manager"]
     case = Case.objects.get(pk=data.case.pk)
@@ -167,12 +168,6 @@ def test_no_raw_code_on_the_staff_pages(client: Any, make_user: Any, language: s
     # The crawl did read the case's records: their labels are there, in the language.
     client.force_login(data.users["case_manager"])
     case_page = visible_text(client.get(f"/{language}/cases/{data.case.pk}/").content.decode())
-    from django.utils import translation
-
-    from qorgan.cases.models import ServiceType
-    from qorgan.directory.countries import country_name
-    from qorgan.knowledge.catalogue import default_catalogue
-
     right = next(
         e for e in default_catalogue().of_kind("victim_right") if e.code == "right_free_legal_aid"
     )
@@ -189,10 +184,6 @@ def test_no_raw_code_on_the_staff_pages(client: Any, make_user: Any, language: s
 
 def test_a_place_is_chosen_by_country_and_region_name(client: Any, make_user: Any) -> None:
     """The route form offers countries and regions by name (no ISO codes to type)."""
-    from qorgan.accounts.roles import Role
-    from qorgan.cases.models import RouteEvent
-    from qorgan.cases.services import open_case
-
     manager = make_user(username="manager", role=Role.CASE_MANAGER)
     case = open_case(organisation=manager.organisation, by=manager)
     client.force_login(manager)

@@ -9,6 +9,7 @@ from email import message_from_bytes
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from qorgan.accounts.roles import Role
@@ -23,8 +24,6 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def smtp_server() -> Any:
     """A real SMTP server on this machine (aiosmtpd), collecting what it receives."""
-    from aiosmtpd.controller import Controller
-
     received: list[Any] = []
 
     class Handler:
