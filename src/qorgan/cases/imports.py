@@ -351,6 +351,7 @@ def dry_run(*, user: Any, fmt: str, name: str, content: bytes) -> ImportJob:
         raise PermissionDenied(_("only a case manager or supervisor imports a register"))
     if fmt not in ImportJob.Format.values:
         raise ValidationError({"fmt": [_("choose the file's format")]})
+    importjobs.discard_unconfirmed(ImportJob)
     with transaction.atomic():
         outcome = _import(user, fmt, name, content)
         transaction.set_rollback(True)  # a dry run: nothing of it is kept

@@ -22,6 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from cryptography.fernet import InvalidToken
@@ -40,6 +41,7 @@ from .fields import EncryptedJSONField, EncryptedTextField
 from .spreadsheet import SpreadsheetLimitError
 
 logger = logging.getLogger(__name__)
+KEEP_UNCONFIRMED = timedelta(hours=24)  # a checked file never imported is deleted after this
 
 
 def max_bytes() -> int:
@@ -115,6 +117,22 @@ def keep(job: ImportJobBase, content: bytes, *, folder: str) -> None:
     """Store the checked file encrypted, for the import; ``run`` deletes it."""
     job.blob = default_storage.save(f"{folder}/{job.pk}", ContentFile(fernet().encrypt(content)))
     job.save(update_fields=["blob"])
+
+
+def discard_unconfirmed(model: type[ImportJobBase], *, now: datetime | None = None) -> int:
+    """Delete the stored files of checks never followed by an import within
+    ``KEEP_UNCONFIRMED`` (each new check does this); the jobs stay, without their file."""
+    cutoff = (now or timezone.now()) - KEEP_UNCONFIRMED
+    stale = model._default_manager.filter(
+        status=ImportJobBase.Status.CHECKED, requested_at__lt=cutoff
+    ).exclude(blob="")
+    count = 0
+    for job in stale:
+        default_storage.delete(job.blob)
+        job.blob = ""
+        job.save(update_fields=["blob"])
+        count += 1
+    return count
 
 
 def queue(job: Job, *, task: str) -> Job:

@@ -202,6 +202,7 @@ def check_indicators(*, user: User, name: str, content: bytes) -> IndicatorImpor
     for the import. Raises ``SpreadsheetLimitError`` at once for a file over the limits."""
     if not may_import_indicators(user):
         raise PermissionDenied(_("only coordinators record labour-migration indicators"))
+    importjobs.discard_unconfirmed(IndicatorImport)
     _cleaned, count, problems = _check_rows(name, content)
     shown = problems[:MAX_PROBLEMS]
     if len(problems) > MAX_PROBLEMS:

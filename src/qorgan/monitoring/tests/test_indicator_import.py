@@ -6,6 +6,7 @@ as a task (``core.tasks``), all rows or none, the stored file deleted whatever t
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -356,3 +357,23 @@ def test_the_register_import_page_follows_its_task_the_same_way(
     ImportJob.objects.filter(pk=job.pk).update(status="done", created=2)
     html = client.get(f"/ru/cases/import/{job.pk}/").content.decode()
     assert "data-hx-trigger" not in html and "импортирован" in html
+
+
+def test_a_checked_file_never_imported_is_deleted_after_a_day(
+    client: Any, coordinator: Any
+) -> None:
+    old = services.check_indicators(user=coordinator, name="q.csv", content=good_file())
+    blob = old.blob
+    IndicatorImport.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - timedelta(hours=25)
+    )
+    fresh = services.check_indicators(user=coordinator, name="q.csv", content=good_file())
+    old.refresh_from_db()
+    assert old.blob == "" and not default_storage.exists(blob)  # the next check deleted it
+    assert fresh.blob and default_storage.exists(fresh.blob)
+    with pytest.raises(ValidationError):
+        services.confirm_indicators(user=coordinator, job=old)
+    client.force_login(coordinator)
+    html = client.get(f"/en/monitoring/indicators/import/{old.pk}/").content.decode()
+    assert "not imported within a day" in html and "Check the file again" in html
+    assert 'type="submit"' not in html.split("<main", 1)[1]
