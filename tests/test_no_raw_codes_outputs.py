@@ -69,6 +69,12 @@ def output_codes() -> set[str]:
     codes |= {value for value in ExplanationLanguage.values if len(value) > 2}
     codes |= {"anonymous_report"}
     codes |= {model._meta.label for model in apps.get_models()}  # "cases.Referral"
+    codes |= {  # the fields an audit event names: "date_of_birth", "legal_representative"
+        field.name
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if "_" in field.name
+    }
     return codes
 
 
@@ -215,8 +221,11 @@ def test_the_audit_export_names_actions_organisations_and_cases(
     rows = csv_cells(client.get(f"/{language}/audit/export.csv").content)
     header, events = rows[0], rows[1:]
     with translation.override(language):
-        read = [str(translation.gettext(name)) for name in ("Time", "User", "Organisation")]
-        read += [str(translation.gettext(name)) for name in ("Action", "Case")]
+        read = [
+            str(translation.gettext(name))
+            for name in ("Time", "User", "Organisation", "Action", "Case", "Kind of record")
+        ]
+        read.append(str(translation.gettext("Fields")))
     assert header[: len(read)] == read
     assert events
     hits = found(finder(output_codes()), [" | ".join(row[: len(read)]) for row in events])

@@ -9,7 +9,7 @@ from typing import Any
 
 import rules
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -97,6 +97,26 @@ def _object_label(object_type: str) -> str:
     return str(model._meta.verbose_name).capitalize()
 
 
+def _field_label(object_type: str, name: str) -> str:
+    """A field's name in the active language: the record's own field, else a field of that
+    name in the same app (a case's read lists its person's fields); its code if none is named."""
+    app_label = object_type.split(".")[0]
+    try:
+        models = [apps.get_model(object_type)]
+    except (LookupError, ValueError):
+        models = []
+    if app_label in {config.label for config in apps.get_app_configs()}:
+        models += list(apps.get_app_config(app_label).get_models())
+    for model in models:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "_verbose_name", None):
+            return str(field.verbose_name)
+    return name
+
+
 def _label(events: list[AuditEvent], organisations: dict[str, str] | None = None) -> None:
     """Each event gets its translated action, its organisation's name, the kind of record it
     concerns and, where it concerns a case, the case's reference (looked up in one query for
@@ -114,6 +134,9 @@ def _label(events: list[AuditEvent], organisations: dict[str, str] | None = None
             event.actor_organisation, event.actor_organisation
         )
         event.object_label = _object_label(event.object_type)  # type: ignore[attr-defined]
+        event.field_labels = ", ".join(  # type: ignore[attr-defined]
+            _field_label(event.object_type, name) for name in event.fields
+        )
 
 
 def _require_administrator(request: HttpRequest) -> None:
@@ -169,6 +192,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             _("Action"),
             _("Case"),
             _("Kind of record"),
+            _("Fields"),
             "seq",
             "at",
             "user",
@@ -222,6 +246,7 @@ def _write_event(writer: Any, event: Any) -> None:
                 event.action_label,
                 event.case_reference,
                 event.object_label,
+                event.field_labels,
                 event.seq,
                 event.at.isoformat(),
                 event.actor_username,

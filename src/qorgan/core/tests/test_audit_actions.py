@@ -158,7 +158,7 @@ def test_the_audit_log_shows_translated_actions_and_case_references(
     # The columns people read first (translated action, the case's reference), then the
     # recorded event with its action's code.
     assert export[0].split(",")[3:5] == ["Действие", "Дело"]
-    assert export[0].split(",")[10] == "action"
+    assert "action" in export[0].split(",")[6:]
     assert any(
         line.split(",")[3:5] == ["Создано", case.reference] and ",create," in line
         for line in export
