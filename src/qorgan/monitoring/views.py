@@ -176,7 +176,11 @@ def indicators(request: HttpRequest) -> HttpResponse:
     _require("stats.view", request)
     user: Any = request.user
     can_edit = allowed("migration.record", user)
-    if request.method == "POST" and ("import" in request.POST or "file" in request.FILES):
+    if request.method == "POST" and (
+        "import" in request.POST
+        or "file" in request.FILES
+        or getattr(request, "upload_too_large", False)  # stopped while streaming
+    ):
         if not can_edit:
             raise PermissionDenied
         return _check_indicator_file(request)

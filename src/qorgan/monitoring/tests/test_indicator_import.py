@@ -377,3 +377,18 @@ def test_a_checked_file_never_imported_is_deleted_after_a_day(
     html = client.get(f"/en/monitoring/indicators/import/{old.pk}/").content.decode()
     assert "not imported within a day" in html and "Check the file again" in html
     assert 'type="submit"' not in html.split("<main", 1)[1]
+
+
+def test_a_file_stopped_while_it_streams_is_refused_with_the_reason(
+    client: Any, coordinator: Any, settings: Any
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 50  # core.uploads.LimitedUploadHandler stops the upload
+    client.force_login(coordinator)
+    answer = client.post(
+        "/ru/monitoring/indicators/",
+        {"file": SimpleUploadedFile("q.csv", b"z" * 500)},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert "Файл не прочитан" in answer.content.decode()
+    assert IndicatorImport.objects.count() == 0
