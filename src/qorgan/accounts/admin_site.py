@@ -17,6 +17,8 @@ from .permissions import allowed
 
 
 class QorganAdminSite(admin.AdminSite):
+    site_header = site_title = "Qorgan"  # the system's name, in every language
+
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and (user.is_staff or allowed("directory.edit", user)))

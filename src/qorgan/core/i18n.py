@@ -17,7 +17,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-LANGUAGE_CODES: tuple[str, ...] = ("kk", "ru", "en")  # the staff languages: one column each
+# The staff languages, one column each: settings.STAFF_LANGUAGES (kk, ru, en), the one list.
+LANGUAGE_CODES: tuple[str, ...] = tuple(settings.STAFF_LANGUAGES)
 DEFAULT_LANGUAGE = "kk"
 # A portal-only language without a translation of some text shows the Russian one (migrants
 # from Uzbekistan, Kyrgyzstan and Tajikistan read Russian far more often than Kazakh).

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.accounts.permissions import allowed
@@ -34,9 +35,9 @@ TEXT_FIELDS = list(column_names("text", "short"))
 
 
 class EntryForm(forms.ModelForm):
-    phones = PhoneListFormField(label=_("phones"), required=False)
+    phones = PhoneListFormField(label=capfirst(_("phones")), required=False)
     reason = forms.CharField(
-        label=_("why is it changed?"),
+        label=capfirst(_("why is it changed?")),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept with the new version of the entry, beside who changed it and when."),
     )
@@ -56,7 +57,7 @@ class EntryForm(forms.ModelForm):
             if instance.kind.code != "hotline":
                 self.fields.pop("phones")
         else:
-            self.fields["code"] = forms.SlugField(label=_("code"), max_length=60)
+            self.fields["code"] = forms.SlugField(label=capfirst(_("code")), max_length=60)
             self.fields["local_organisation"].required = True
             self.fields["phones"].required = True
 
