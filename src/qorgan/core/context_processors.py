@@ -8,14 +8,14 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from qorgan.portal.middleware import is_public_path
+
 from .i18n import LANGUAGE_CODES, portal_language, portal_language_codes
 
 
 def languages(request: HttpRequest) -> dict[str, Any]:
     """The language switcher: the same page in each language (links, no JavaScript, no cookie).
     Public portal pages offer every language; staff pages the staff languages."""
-    from qorgan.portal.middleware import is_public_path
-
     current = portal_language()
     path = request.get_full_path()
     public = is_public_path(request.path_info)
