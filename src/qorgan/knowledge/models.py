@@ -7,7 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qorgan.core.i18n import localized
+from qorgan.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, column_values, localized
+from qorgan.core.phones import from_stored
 
 
 class CatalogueVersion(models.Model):
@@ -148,8 +149,6 @@ class CatalogueEntry(models.Model):
     def phone_list(self) -> list[Any]:
         """The numbers as ``core.phones.Phone`` (display and tel), for pages; what cannot be
         dialled is left out."""
-        from qorgan.core.phones import from_stored
-
         listed = self.extra.get("phones") or (
             [self.extra["phone"]] if self.extra.get("phone") else []
         )
@@ -167,8 +166,6 @@ class CatalogueEntry(models.Model):
     @property
     def verbatim_text(self) -> str:
         """The seed's verbatim text in its language (Kazakh; Russian for 004)."""
-        from qorgan.core.i18n import DEFAULT_LANGUAGE, column_values
-
         return str(
             self.shipped.get(f"text_{DEFAULT_LANGUAGE}") or column_values(self, "text")["kk"]
         )
@@ -185,8 +182,6 @@ EDITABLE_FIELDS = ("text", "short")
 
 def editable_values(entry: CatalogueEntry) -> dict[str, object]:
     """The values of an entry that staff may edit (and the merge compares), by column."""
-    from qorgan.core.i18n import LANGUAGE_CODES
-
     values: dict[str, object] = {
         f"{name}_{code}": getattr(entry, f"{name}_{code}")
         for name in EDITABLE_FIELDS

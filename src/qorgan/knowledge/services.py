@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import localized_columns
+from qorgan.core.phones import from_stored
 from qorgan.core.reference_merge import MergeReport, merge_record
 
 from .catalogue import Catalogue, Entry
@@ -21,6 +25,7 @@ from .models import (
     EntryRevision,
     editable_values,
 )
+from .translations import load_shipped_translations
 
 
 def shipped_values(entry: Entry) -> dict[str, Any]:
@@ -35,8 +40,6 @@ def shipped_values(entry: Entry) -> dict[str, Any]:
 
 def _phone_dicts(value: Any) -> list[dict[str, str]]:
     """Numbers as ``{"display", "tel", "kind"}`` (core.phones); what cannot be dialled is dropped."""
-    from qorgan.core.phones import from_stored
-
     return [p.as_dict() for p in from_stored(list(value or []))]
 
 
@@ -158,10 +161,8 @@ def load_catalogue_into_db(
     )
     report.retired += [f"catalogue {code}" for code in retiring.values_list("code", flat=True)]
     retired = retiring.update(retired=True)
-    from .translations import load_shipped_translations
 
     load_shipped_translations()
-    from qorgan.core import audit
 
     # A load that changed shipped texts or met a local edit is audited, as the directory's is
     # (a first load into an empty database adds the shipped data and is not an edit).
@@ -206,10 +207,6 @@ def edit_entry(
     """Change an entry's editable values (texts, short labels, a hotline's phones) as a new
     version with who, when and why. The shipped (verbatim seed) values stay in
     ``entry.shipped``; the next load keeps this edit (three-way merge). Audited."""
-    from django.core.exceptions import ValidationError
-
-    from qorgan.core import audit
-
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the text is changed.")]})
     before = editable_values(entry)
@@ -246,10 +243,6 @@ def add_local_hotline(
 ) -> CatalogueEntry:
     """A hotline entered in Qorgan (not in a seed): its source is "local: entered by
     <organisation> on <date>". Kept by every later load. Audited."""
-    from django.utils import timezone
-
-    from qorgan.core import audit
-
     kind = CatalogueKind.objects.get(code="hotline")
     group = kind.groups.order_by("position").first()
     live = CatalogueVersion.objects.filter(is_live=True).first()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from qorgan.accounts.permissions import allowed
+from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
+from qorgan.core.i18n import portal_only_language_codes
 
 from . import selectors
+from . import translations as service
 from .catalogue import DOCUMENT_LANGUAGE, SOURCES_DIR
-from .models import CatalogueEntry
+from .models import CatalogueEntry, Translation
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -77,10 +83,6 @@ def _document_lines(document: str) -> list[str]:
 
 
 def _reviewer(request: HttpRequest) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from qorgan.accounts.permissions import allowed
-
     if not allowed("translation.review", request.user):
         raise PermissionDenied
 
@@ -88,16 +90,6 @@ def _reviewer(request: HttpRequest) -> None:
 def translations(request: HttpRequest) -> HttpResponse:
     """Per portal-only language: the texts awaiting review beside the Kazakh and Russian; accept
     or correct each (audited); export the language as .po, import one (dry run, then apply)."""
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
-    from qorgan.core.i18n import portal_only_language_codes
-
-    from . import translations as service
-    from .models import Translation
-
     _reviewer(request)
     languages = portal_only_language_codes()
     language = request.GET.get("lang") or request.POST.get("lang") or languages[0]
@@ -150,11 +142,6 @@ def translations(request: HttpRequest) -> HttpResponse:
 
 
 def translations_po(request: HttpRequest, language: str) -> HttpResponse:
-    from qorgan.core import audit
-    from qorgan.core.i18n import portal_only_language_codes
-
-    from . import translations as service
-
     _reviewer(request)
     if language not in portal_only_language_codes():
         raise Http404
@@ -172,11 +159,6 @@ def translations_po(request: HttpRequest, language: str) -> HttpResponse:
 def interface_po(request: HttpRequest, language: str) -> HttpResponse:
     """The interface .po file of a portal-only language with the reviewers' decisions applied,
     for the maintainers to commit (gettext catalogues ship with a release)."""
-    from qorgan.core import audit
-    from qorgan.core.i18n import portal_only_language_codes
-
-    from . import translations as service
-
     _reviewer(request)
     if language not in portal_only_language_codes():
         raise Http404
