@@ -7,6 +7,7 @@ national lines, else the organisation's own phones (``directory/data/organisatio
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgan.core.fields import EncryptedTextField
 from qorgan.core.i18n import localized
+from qorgan.knowledge.models import CatalogueEntry
 
 
 class Channel(models.TextChoices):
@@ -94,8 +96,6 @@ def entry_phones(entry: Any) -> list[dict[str, str]]:
 
 def record_key() -> int:
     """A permanent random key for the statistics' cell-key perturbation (monitoring.suppression)."""
-    import secrets
-
     return secrets.randbelow(2**31)
 
 
@@ -144,7 +144,6 @@ class Hotline(models.Model):
     def catalogue_entry(self):  # type: ignore[no-untyped-def]
         if not self.catalogue_code:
             return None
-        from qorgan.knowledge.models import CatalogueEntry
 
         return CatalogueEntry.objects.filter(code=self.catalogue_code, retired=False).first()
 
