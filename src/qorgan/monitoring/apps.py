@@ -8,6 +8,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals  # noqa: PLC0415 - cycle: signals import the models, which load only after the app registry is ready
 
         signals.connect()

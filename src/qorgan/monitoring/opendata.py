@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import pacsynth
+
 COLUMNS: tuple[str, ...] = (
     "quarter",
     "region",
@@ -291,8 +293,6 @@ def synthetic(
     single values and of pairs), with no value their source lacks.
     Returns [] below ``MIN_SYNTHETIC_RECORDS``: with fewer cases the noise that protects them
     leaves nothing useful (and the synthesizer may fail on a negative noisy count)."""
-    import pacsynth
-
     if len(records) < MIN_SYNTHETIC_RECORDS:
         return []
     raw = [list(ATTRIBUTES)] + [list(r) for r in records]

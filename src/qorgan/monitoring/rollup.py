@@ -24,6 +24,8 @@ from uuid import UUID
 from django.db import connection, transaction
 from django.utils import timezone
 
+from qorgan.cases.models import Case, CaseStatus
+
 from .models import RollupMember, StatCell
 
 # Record keys are integers in [0, KEY_MODULUS); a cell's key is the sum of its records' keys
@@ -98,8 +100,6 @@ def _contribution(
 
 
 def _member_from_case(case_id: Any) -> RollupMember | None:
-    from qorgan.cases.models import Case, CaseStatus
-
     row = (
         Case.objects.filter(pk=case_id)
         .values(
@@ -180,8 +180,6 @@ def rebuild() -> int:
     """Rebuild the rollup from the cases (keeping the record keys of cases already in it);
     returns the number of cases. On PostgreSQL the database does it in a few statements
     (new record keys from gen_random_uuid(), a strong random source)."""
-    from qorgan.cases.models import Case
-
     if connection.vendor != "postgresql":
         existing = dict(RollupMember.objects.values_list("case_id", "record_key"))
         RollupMember.objects.all().delete()

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
+from qorgan.cases.models import Case, StatusChange
+
+from . import rollup
+
 
 def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    from . import rollup
 
     rollup.refresh([instance.pk])
 
@@ -20,20 +23,15 @@ def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) ->
 def _status_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    from . import rollup
 
     rollup.refresh([instance.case_id])
 
 
 def _case_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from . import rollup
-
     rollup.remove(instance.pk)
 
 
 def connect() -> None:
-    from qorgan.cases.models import Case, StatusChange
-
     post_save.connect(_case_saved, sender=Case, dispatch_uid="monitoring_rollup_case")
     post_save.connect(_status_changed, sender=StatusChange, dispatch_uid="monitoring_rollup_status")
     post_delete.connect(_case_deleted, sender=Case, dispatch_uid="monitoring_rollup_case_delete")

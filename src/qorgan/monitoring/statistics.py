@@ -19,8 +19,9 @@ from django.utils import timezone
 from qorgan.cases.models import Case, CaseStatus, Referral, ReferralStatus, ServiceRecord
 from qorgan.directory.models import Region
 from qorgan.directory.reference import SUBJECT_KIND_CODES
+from qorgan.portal.models import Report
 
-from .models import PreventionActivity
+from .models import MigrationIndicator, PreventionActivity, StatCell
 from .suppression import Cell, suppress, suppress_total
 
 EXPLOITATION_FORMS = (
@@ -167,8 +168,6 @@ def _cells(
 ) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]], dict[str, list[int]]]:
     """Sums from the rollup: per (dimension, category), per region and per month (totals);
     each as [count, keysum]."""
-    from .models import StatCell
-
     by_category: dict[tuple[str, str], list[int]] = {}
     by_region: dict[str, list[int]] = {}
     by_month: dict[str, list[int]] = {}
@@ -329,8 +328,6 @@ def national_statistics(
         services = services.filter(case__region__code=region)
     result["services"] = _breakdown("services", _grouped(services, "service"), threshold)
 
-    from qorgan.portal.models import Report
-
     reports = Report.objects.filter(received_on__gte=period.start, received_on__lte=period.end)
     if region:
         reports = reports.filter(region__code=region)
@@ -356,10 +353,6 @@ def national_statistics(
 def region_counts_for_risk(period: Period) -> dict[str, dict[str, float]]:
     """Raw per-region inputs of the risk index (not published as such: the index shows them
     suppressed)."""
-    from qorgan.portal.models import Report
-
-    from .models import MigrationIndicator
-
     period = published_period(period)
     data: dict[str, dict[str, float]] = {
         r.code: {"cases": 0, "reports": 0, "quota_use": 0.0, "activities": 0}

@@ -24,6 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.utils import formats
+from django.utils.translation import gettext
+
 K = TypeVar("K")
 KEY_MODULUS = 2**31
 SMALL = "small"
@@ -70,9 +73,6 @@ class Cell:
 
     def display(self, threshold: int | None = None) -> str:
         """The text of the cell in every output, in the active language."""
-        from django.utils import formats
-        from django.utils.translation import gettext
-
         if self.value is None:
             if self.reason == HIDDEN:
                 return gettext("hidden")
