@@ -18,6 +18,7 @@ made from these dataclasses (``screening/contract.py``), so they cannot drift ap
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
@@ -30,7 +31,7 @@ from qorgan.directory.countries import alpha2_codes
 from qorgan.directory.reference import SUBJECT_KIND_CODES, default_directory
 from qorgan.knowledge.catalogue import LANGUAGES, Catalogue, Entry, default_catalogue
 
-from .rules import Facts, NoteFacts, Rule, Track, notes_for, rules_for
+from .rules import RULES, Facts, NoteFacts, Rule, Track, notes_for, rules_for
 
 NOTES_FILE = Path(__file__).resolve().parent / "data" / "notes.yaml"
 
@@ -261,8 +262,6 @@ T = TypeVar("T")
 
 def build(cls: type[T], data: Any) -> T:
     """The inverse of ``plain`` for the result's dataclasses (types read from the annotations)."""
-    import typing
-
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
@@ -617,7 +616,6 @@ def _localized(catalogue: Catalogue, language: str) -> _Texts:
         for e in catalogue.of_kind(kind)
     }
     actions: dict[Rule, Action] = {}
-    from .rules import RULES
 
     for rule in RULES:
         codes = rule.entry if isinstance(rule.entry, tuple) else (rule.entry,)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from qorgan.accounts.permissions import allowed
 from qorgan.core.i18n import active_language, localized
 from qorgan.directory.models import Region
 from qorgan.directory.selectors import help_organisations_for_region
+from qorgan.hotline.services import link_contact_screening
 from qorgan.knowledge.catalogue import default_catalogue
 from qorgan.knowledge.models import CatalogueEntry
 from qorgan.knowledge.selectors import hotlines
@@ -81,7 +82,6 @@ def _prefill(request: HttpRequest) -> Any:
     form filled with the signs heard and shows their plan at once."""
     if request.method != "GET" or not request.GET.getlist("signs"):
         return None
-    from django.http import QueryDict
 
     data = QueryDict(mutable=True)
     data.setlist("signs", request.GET.getlist("signs"))
@@ -140,8 +140,6 @@ def new_screening(request: HttpRequest) -> HttpResponse:
                 consent_to_referral=form.cleaned_data["consent_to_referral"],
             )
             if context["hotline_contact"]:
-                from qorgan.hotline.services import link_contact_screening
-
                 link_contact_screening(user, context["hotline_contact"], screening)
             if screening.case:
                 messages.success(
@@ -261,7 +259,7 @@ def source_label(document_file: str, line: int, language: str | None = None) -> 
 
 
 def plan_pdf(request: HttpRequest, pk: str) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy: WeasyPrint (Pango, ~1.5 s) loads only for the PDF
 
     screening = selectors.screening_for(request.user, pk)  # type: ignore[arg-type]
     if screening is None:
