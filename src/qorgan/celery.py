@@ -22,7 +22,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
     max_retries=5,
 )
 def run_task(name: str, kwargs: dict[str, Any]) -> Any:
-    from qorgan.core.tasks import run
+    from qorgan.core.tasks import run  # noqa: PLC0415 - cycle: core.tasks imports run_task from this module
 
     return run(name, kwargs)
 

@@ -15,11 +15,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["screen"]:
         # The engine is pure: no settings, no database, fast start.
-        from qorgan.screening.cli import run
+        from qorgan.screening.cli import run  # noqa: PLC0415 - heavy: the engine and catalogue (~1 s) load only for `qorgan screen`
 
         sys.exit(run(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgan.settings.dev")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 - heavy: `qorgan screen` starts without Django
 
     execute_from_command_line(["qorgan", *args])
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from qorgan.accounts.permissions import allowed
+from qorgan.hotline.selectors import alerts_for
 from qorgan.knowledge.selectors import hotlines
 
 
@@ -18,9 +20,6 @@ def root(request: HttpRequest) -> HttpResponse:
 
 def work(request: HttpRequest) -> HttpResponse:
     """The staff's start page after signing in."""
-    from qorgan.accounts.permissions import allowed
-    from qorgan.hotline.selectors import alerts_for
-
     return render(
         request,
         "home.html",
