@@ -11,7 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import axes
+import polib
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 
 from qorgan.accounts.roles import Role
@@ -96,9 +100,7 @@ def _admin_pages() -> list[str]:
 
 
 @pytest.fixture
-def admin_client(client: Any, make_user: Any) -> Any:
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
+def root_client(client: Any, make_user: Any) -> Any:
     user = make_user(
         username="root",
         role=Role.ADMINISTRATOR,
@@ -118,11 +120,11 @@ def admin_client(client: Any, make_user: Any) -> Any:
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_no_admin_label_is_left_in_english(admin_client: Any, language: str) -> None:
+def test_no_admin_label_is_left_in_english(root_client: Any, language: str) -> None:
     untranslated = {}
     for path in _admin_pages():
-        english = _labels(admin_client, "en", path)
-        translated = _labels(admin_client, language, path)
+        english = _labels(root_client, "en", path)
+        translated = _labels(root_client, language, path)
         # An English word of the page's English labels inside a translated label: the label,
         # or part of it ("kind бойынша"), was not translated.
         english_words = _words(english) - SAME_EVERYWHERE
@@ -132,13 +134,13 @@ def test_no_admin_label_is_left_in_english(admin_client: Any, language: str) -> 
     assert untranslated == {}, "\n".join(f"{p}: {v}" for p, v in untranslated.items())
 
 
-def test_axes_lists_are_named_in_kazakh(admin_client: Any) -> None:
+def test_axes_lists_are_named_in_kazakh(root_client: Any) -> None:
     """The labels the issue named: django-axes' lists, in the index and on their own page."""
-    index = _labels(admin_client, "kk", "/admin/")
+    index = _labels(root_client, "kk", "/admin/")
     assert {"Жүйеге кірулер", "Кіру әрекеттері", "Сәтсіз кірулер", "Кіру журналы"} <= index
-    attempts = _labels(admin_client, "kk", "/admin/axes/accessattempt/")
+    attempts = _labels(root_client, "kk", "/admin/axes/accessattempt/")
     assert {"IP мекенжайы", "Мәртебесі", "Әрекет уақыты"} <= attempts, sorted(attempts)
-    page = admin_client.get("/ru/admin/axes/accessattempt/").content.decode()
+    page = root_client.get("/ru/admin/axes/accessattempt/").content.decode()
     assert "Осталось попыток: 3" in page  # 5 allowed, 2 failed: axes wrote "3 Attempt Remaining"
 
 
@@ -149,10 +151,6 @@ AXES_MSGID = re.compile(r"""\b_\(\s*"((?:[^"\\]|\\.)+)"\s*\)""")
 def test_every_axes_string_is_translated(language: str) -> None:
     """Each gettext string of django-axes' code has a translation Qorgan ships (axes has no
     Kazakh catalogue, and its Russian one lacks the newer strings)."""
-    import axes
-    import polib
-    from django.conf import settings
-
     msgids = {
         match
         for source in Path(axes.__file__).parent.glob("*.py")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from qorgan.accounts import services
 from qorgan.accounts.models import User
@@ -63,8 +64,6 @@ def test_who_edits_the_directory(make_user: Any, role: Role) -> None:
 
 
 def test_the_role_has_a_label_in_three_languages() -> None:
-    from django.utils import translation
-
     labels = {}
     for language in ("kk", "ru", "en"):
         with translation.override(language):

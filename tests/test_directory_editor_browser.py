@@ -8,8 +8,10 @@ import os
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 
 from qorgan.accounts.roles import Role
+from qorgan.knowledge.models import CatalogueEntry
 from tests.conftest_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +27,6 @@ def _shot(page: Any, name: str) -> None:
 def test_a_directory_editor_changes_a_hotlines_phones(
     page: Any, live_server: Any, make_user: Any
 ) -> None:
-    from qorgan.knowledge.models import CatalogueEntry
-
     make_user(username="editor", role=Role.DIRECTORY_EDITOR, organisation="ORG02")
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server.url, "editor", language="kk")
@@ -40,6 +40,10 @@ def test_a_directory_editor_changes_a_hotlines_phones(
     assert "Ұйымдар" in index or "ұйым" in index.lower()
     assert "Пайдаланушылар" not in index  # users are not the editor's
 
+    page.goto(f"{live_server.url}/kk/admin/directory/organisation/")
+    _shot(page, "editor-organisations-kk")
+    assert page.locator("#result_list tbody tr").count() == 20
+
     entry = CatalogueEntry.objects.get(code="mfa_duty_diplomat")
     page.goto(f"{live_server.url}/kk/admin/knowledge/catalogueentry/{entry.pk}/change/")
     phones = page.locator("textarea#id_phones")
@@ -50,6 +54,11 @@ def test_a_directory_editor_changes_a_hotlines_phones(
     page.locator("input[name=_save]").click()
     page.wait_for_url("**/admin/knowledge/catalogueentry/")
     _shot(page, "editor-hotline-saved-kk")
+    # The list shows each entry's text on a line, in the page's language.
+    page.goto(f"{live_server.url}/kk/admin/knowledge/catalogueentry/?q=mfa_duty")
+    _shot(page, "editor-hotline-found-kk")
+    row = page.locator("#result_list tr", has_text="mfa_duty_diplomat")
+    assert "Кезекші дипломат" in row.locator("td.field-short_text").inner_text()
 
     page.goto(f"{live_server.url}/kk/hotlines/")
     assert page.locator('a[href="tel:+77172720519"]').count() >= 1
@@ -64,8 +73,6 @@ def test_a_directory_editor_changes_a_hotlines_phones(
 def test_the_admin_index_and_sign_in_lists_speak_the_language(
     page: Any, live_server: Any, make_user: Any, language: str
 ) -> None:
-    from axes.models import AccessAttempt
-
     make_user(
         username="root",
         role=Role.ADMINISTRATOR,

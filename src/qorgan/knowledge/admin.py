@@ -9,11 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html_join
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
 from qorgan.accounts.permissions import allowed
-from qorgan.core.i18n import LANGUAGE_CODES, column_names, default_column
+from qorgan.core.i18n import LANGUAGE_CODES, column_names, default_column, localized
 from qorgan.core.phones import PhoneListFormField
 
 from . import services
@@ -75,7 +75,7 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     here (a local hotline); other entries come from the versioned data files."""
 
     form = EntryForm
-    list_display = ("code", "kind", "group", default_column("text"), "source", "retired")
+    list_display = ("code", "kind", "group", "short_text", "source", "retired")
     list_filter = ("kind", "retired")
     search_fields = ("code", *column_names("text"))
 
@@ -103,6 +103,11 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("source"))
     def source(self, obj: CatalogueEntry) -> str:
         return str(obj.source_label)
+
+    @admin.display(description=_("text"), ordering=default_column("text"))
+    def short_text(self, obj: CatalogueEntry) -> str:
+        """The text in the user's language, cut to a line: the full one is on the entry."""
+        return Truncator(localized(obj, "text")).chars(90)
 
     @admin.display(description=_("as shipped (the seed's verbatim text)"))
     def verbatim(self, obj: CatalogueEntry) -> Any:
