@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,13 +14,9 @@ from pathlib import Path
 
 import requests
 
+from tests.services import free_port
+
 QORGAN = str(Path(sys.executable).with_name("qorgan"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
