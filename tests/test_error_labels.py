@@ -110,3 +110,22 @@ def test_a_triage_error_names_the_field(client: Any, make_user: Any, language: s
     with translation.override(language):
         assert error.startswith(f"{translation.gettext('Assign to')}: "), error
     assert not RAW_FIELD.search(error), error
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_form_error_on_the_case_page_names_the_field(
+    client: Any, make_user: Any, language: str
+) -> None:
+    manager = make_user(username="manager", role=Role.CASE_MANAGER)
+    case = cases.open_case(organisation=manager.organisation, by=manager)
+    client.force_login(manager)
+    # A status the case cannot move to from where it is: refused by the form.
+    response = client.post(
+        f"/{language}/cases/{case.pk}/status/",
+        {"status-version": str(case.version), "status-status": "closed"},
+    )
+    [error] = errors_of(response)
+    with translation.override(language):
+        assert error.startswith(f"{translation.gettext('New status')}: "), error
+    assert not RAW_FIELD.search(error), error
+    assert "closed" not in error

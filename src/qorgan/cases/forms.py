@@ -291,3 +291,28 @@ class PoliceDisclosureForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Document (PDF, PNG or JPEG)"))
+
+
+# Django's refusal of a value not offered quotes the value ("closed is not one of the available
+# choices"): a code, when a page was out of date. Every choice field here says it in words.
+INVALID_CHOICE = _(
+    "Choose one of the options offered (the page may be out of date: open it again)."
+)
+
+
+def _choices_refused_in_words(module_forms: list[type[forms.Form]]) -> None:
+    for form_class in module_forms:
+        for field in form_class.base_fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages = {**field.error_messages, "invalid_choice": INVALID_CHOICE}
+
+
+_choices_refused_in_words(
+    [
+        value
+        for value in list(globals().values())
+        if isinstance(value, type)
+        and issubclass(value, forms.Form)
+        and value.__module__ == __name__
+    ]
+)
