@@ -211,7 +211,7 @@ def test_statistics_withhold_small_cells(desk: dict[str, Any]) -> None:
     types = stats["hotline_contact_type"]
     assert types.cells["information"].suppressed and types.cells["information"].reason == "small"
     assert types.cells["crisis"].suppressed  # nobody: withheld all the same
-    assert 5 <= types.cells["tip"].value <= 8  # 6, perturbed, never below the threshold
+    assert 5 <= types.cells["tip"].value <= 9  # 6 perturbed by -1..+3: never below the threshold
     assert types.cells["tip"].display() != "<5"
     assert stats["hotline_channel"].cells["chat"].suppressed
     # The same contacts give the same published number (cell keys), whatever the output.
