@@ -8,7 +8,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from qorgan.cases.models import CaseStatus, ReferralStatus, ServiceType, Sex
 from qorgan.core.i18n import active_language, localized
@@ -148,6 +147,8 @@ def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
     if fmt == "csv":
         return to_csv(["breakdown", "category", "number"], table_rows(stats))
     if fmt == "pdf":
+        from weasyprint import HTML  # noqa: PLC0415 - heavy: WeasyPrint (Pango, ~1.5 s) loads only for the PDF
+
         html = render_to_string(
             "monitoring/report_pdf.html",
             {
