@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polib
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +24,10 @@ from django.utils.translation import gettext as _
 from qorgan.core import audit
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.i18n import column_values, portal_only_language_codes
+from qorgan.directory.models import Organisation, Region
 
-from .models import CatalogueEntry, CatalogueGroup, Translation, TranslationStatus
+from .catalogue import checksum_of
+from .models import CatalogueEntry, CatalogueGroup, InterfaceReview, Translation, TranslationStatus
 
 SHIPPED = Path(__file__).resolve().parent / "portal_languages" / "catalogue.yaml"
 SHIPPED_DIRECTORY = SHIPPED.parent / "directory.yaml"
@@ -55,7 +59,6 @@ def shipped_files() -> tuple[Path, ...]:
 def shipped_checksum() -> str:
     """The checksum of the shipped translation files (part of the reference data's checksum, so
     that changed translations need a new VERSION like any other reference data)."""
-    from .catalogue import checksum_of
 
     return checksum_of(shipped_files())
 
@@ -169,7 +172,6 @@ def _what(row: Translation) -> str:
 
 def review_items(language: str, *, status: str = TranslationStatus.MACHINE) -> list[ReviewItem]:
     """The translations of ``language`` in ``status``, each beside the Kazakh and Russian text."""
-    from qorgan.directory.models import Organisation, Region
 
     rows = list(Translation.objects.filter(language=language, status=status))
     sources: dict[str, dict[str, Any]] = {
@@ -203,8 +205,6 @@ def review(*, user: Any, translation: Translation, text: str | None = None) -> T
     corrected = text is not None and text.strip() != translation.text
     if text is not None and corrected:
         if not text.strip():
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"text": [_("The translation cannot be empty.")]})
         translation.text = text.strip()
     translation.status = TranslationStatus.REVIEWED
@@ -240,7 +240,6 @@ def _msgctxt(row: Translation) -> str:
 def export_po(language: str) -> str:
     """The catalogue texts of ``language`` as a .po file: msgid the Russian text, msgctxt the
     entry, msgstr the translation, flag ``fuzzy`` while awaiting review; the Kazakh in a comment."""
-    import polib
 
     po = polib.POFile()
     po.metadata = {
@@ -272,7 +271,6 @@ class ImportPlan:
 
 def plan_import(language: str, content: str) -> ImportPlan:
     """What importing ``content`` would change (a dry run). Refuses a malformed file."""
-    import polib
 
     if language not in portal_only_language_codes():
         raise PoImportError(_("Unknown language: %(code)s.") % {"code": language})
@@ -339,7 +337,6 @@ class InterfaceItem:
 
 
 def _po(language: str) -> Any:
-    import polib
 
     return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
 
@@ -347,7 +344,6 @@ def _po(language: str) -> Any:
 def interface_items(language: str, *, pending_only: bool = True) -> list[InterfaceItem]:
     """The language's interface strings (its .po file) beside the Kazakh and Russian, with the
     reviewers' decisions recorded here; a string is reviewed when the file or a decision says so."""
-    from .models import InterfaceReview
 
     if language not in portal_only_language_codes():
         return []
@@ -374,9 +370,6 @@ def interface_items(language: str, *, pending_only: bool = True) -> list[Interfa
 @transaction.atomic
 def review_interface(*, user: Any, language: str, msgid: str, text: str | None = None) -> None:
     """Accept an interface string as shipped or correct it. Audited."""
-    from django.core.exceptions import ValidationError
-
-    from .models import InterfaceReview
 
     shipped = (
         {e.msgid: e.msgstr for e in _po(language)}
@@ -405,7 +398,6 @@ def review_interface(*, user: Any, language: str, msgid: str, text: str | None =
 def export_interface_po(language: str) -> str:
     """The language's interface .po file with the reviewers' decisions applied: a reviewed
     string loses its "awaiting review" comment, a corrected one carries the correction."""
-    from .models import InterfaceReview
 
     po = _po(language)
     decided = {r.msgid: r for r in InterfaceReview.objects.filter(language=language)}

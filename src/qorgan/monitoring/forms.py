@@ -74,6 +74,16 @@ class PeriodForm(forms.Form):
             choices = [c for c in choices if c[0] == fixed_region]
         self.fields["region"].choices = choices  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The boxes show the dates back in the language's pattern (dd.mm.yyyy), however typed.
+        data = self.data.copy()
+        for name in ("start", "end"):
+            if isinstance(cleaned.get(name), date):
+                data[name] = cleaned[name].strftime("%d.%m.%Y")
+        self.data = data
+        return cleaned
+
     def period(self, today: date) -> tuple[date, date, str]:
         data = self.cleaned_data if self.is_valid() else {}
         default = Period.year_to_date(today)

@@ -145,7 +145,9 @@ def render(stats: dict[str, Any], period: Period, fmt: str) -> bytes:
             ]
         )
     if fmt == "csv":
-        return to_csv(["breakdown", "category", "number"], table_rows(stats))
+        return to_csv(
+            [str(_("Breakdown")), str(_("Category")), str(_("Number"))], table_rows(stats)
+        )
     if fmt == "pdf":
         from weasyprint import HTML  # noqa: PLC0415 - heavy: WeasyPrint (Pango, ~1.5 s) loads only for the PDF
 

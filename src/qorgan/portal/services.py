@@ -23,9 +23,12 @@ from qorgan.accounts.models import User
 from qorgan.accounts.permissions import allowed
 from qorgan.cases import incidents
 from qorgan.cases.models import Incident, IncidentKind
+from qorgan.cases.services import open_case
 from qorgan.core import audit, clients, pow
 from qorgan.core.crypto import blind_index
 from qorgan.directory.models import Organisation, Region
+from qorgan.notifications.models import NotificationKind
+from qorgan.notifications.services import notify
 
 from .models import Report, ReportMessage, ReportStatus
 
@@ -197,8 +200,6 @@ def publish_daily_digest(today: date | None = None) -> int:
     the time this runs says nothing finer than the day about any report. Returns the number of
     reports announced. Safe to run again (the beat schedule, ``qorgan portal_digest``, and the
     triage list when it is opened)."""
-    from qorgan.notifications.models import NotificationKind
-    from qorgan.notifications.services import notify
 
     today = today or timezone.localdate()
     reports = list(
@@ -355,7 +356,6 @@ def close_report(*, user: User, report: Report, note: str) -> Report:
 @transaction.atomic
 def open_case_from_report(*, user: User, report: Report) -> Report:
     """A case at the user's organisation, detected from the report (status detected)."""
-    from qorgan.cases.services import open_case
 
     _triage(user, report)
     if report.case_id:

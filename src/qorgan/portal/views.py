@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qorgan.core import clients
+from qorgan.accounts.permissions import allowed
+from qorgan.core import audit, clients
 from qorgan.core.audit_actions import AuditAction
 from qorgan.core.errors import validation_errors
 from qorgan.core.i18n import portal_language, portal_only_language_codes
@@ -38,15 +39,6 @@ FIELD_LABELS = {
         "Who is at risk? (for example: a woman of about 20, three workers)"
     ),
     "contact": gettext_lazy("How can we reach you? (optional: leave empty to stay anonymous)"),
-}
-# The triage page's fields, by the names the services give them.
-TRIAGE_FIELD_LABELS = {
-    "organisation": gettext_lazy("Assign to"),
-    "question": gettext_lazy("Ask the reporter for more information"),
-    "message": gettext_lazy("Ask the reporter for more information"),
-    "duplicate_of": gettext_lazy("Duplicate of report number"),
-    "note": gettext_lazy("Closing note"),
-    "people": gettext_lazy("The report is about several people: how many?"),
 }
 REJECTIONS = {
     "expired": gettext_lazy("The form was open too long. Please write your report again."),
@@ -216,7 +208,7 @@ def information_card(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def information_card_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy: WeasyPrint (Pango, ~1.5 s) loads only for the card PDF
 
     context = _card_context(request)
     if portal_language() in portal_only_language_codes():
@@ -327,9 +319,18 @@ def migrant_page(request: HttpRequest, language: str) -> HttpResponse:
 
 # --- Triage (staff) -------------------------------------------------------------------------
 
+# The triage page's fields, by the names the services give them.
+TRIAGE_FIELD_LABELS = {
+    "organisation": gettext_lazy("Assign to"),
+    "question": gettext_lazy("Ask the reporter for more information"),
+    "message": gettext_lazy("Ask the reporter for more information"),
+    "duplicate_of": gettext_lazy("Duplicate of report number"),
+    "note": gettext_lazy("Closing note"),
+    "people": gettext_lazy("The report is about several people: how many?"),
+}
+
 
 def triage_list(request: HttpRequest) -> HttpResponse:
-    from qorgan.accounts.permissions import allowed
 
     if not allowed("report.triage", request.user):
         raise PermissionDenied
@@ -342,7 +343,6 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 
 
 def triage_detail(request: HttpRequest, number: int) -> HttpResponse:
-    from qorgan.core import audit
 
     report_ = selectors.reports_for(request.user).filter(number=number).first()  # type: ignore[arg-type]
     if report_ is None:
