@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 
 from qorgan.accounts.roles import Role
 from qorgan.cases import services as cases
+from qorgan.cases.forms import INVALID_CHOICE
+from qorgan.cases.forms_work import AssignForm, HandoverForm
 from qorgan.core.errors import form_errors, labelled, validation_errors
 from qorgan.directory.models import Organisation, Region
 from qorgan.monitoring.forms import ActivityForm
@@ -129,3 +131,14 @@ def test_a_form_error_on_the_case_page_names_the_field(
         assert error.startswith(f"{translation.gettext('New status')}: "), error
     assert not RAW_FIELD.search(error), error
     assert "closed" not in error
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_case_work_forms_refuse_a_value_not_offered_in_words(language: str) -> None:
+    """The case-work forms (assignment, handover, approval…) never quote a refused code."""
+    with translation.override(language):
+        for form in (AssignForm({"user": "no-such-user"}), HandoverForm({"to": "ORG99"})):
+            assert not form.is_valid()
+            text = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            assert "no-such-user" not in text and "ORG99" not in text, text
+            assert str(INVALID_CHOICE) in text

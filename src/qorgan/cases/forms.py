@@ -300,14 +300,15 @@ INVALID_CHOICE = _(
 )
 
 
-def _choices_refused_in_words(module_forms: list[type[forms.Form]]) -> None:
+def choices_refused_in_words(module_forms: list[type[forms.Form]]) -> None:
+    """Every choice field of these forms refuses a value not offered in words."""
     for form_class in module_forms:
         for field in form_class.base_fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.error_messages = {**field.error_messages, "invalid_choice": INVALID_CHOICE}
 
 
-_choices_refused_in_words(
+choices_refused_in_words(
     [
         value
         for value in list(globals().values())

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DATE
+from .forms import DATE, choices_refused_in_words
 from .models import CaseStatus
 
 
@@ -87,3 +87,17 @@ class WithdrawConsentForm(forms.Form):
 
 def _worker_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
+
+
+choices_refused_in_words(
+    [
+        NoteForm,
+        FollowUpForm,
+        AssignForm,
+        HandoverForm,
+        ApprovalRequestForm,
+        IdForm,
+        GoalResultForm,
+        WithdrawConsentForm,
+    ]
+)
