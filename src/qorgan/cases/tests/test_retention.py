@@ -10,12 +10,16 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
+from tests.staff_pages import build_data
+from tests.test_no_raw_codes import enrich
+from tests.test_no_raw_codes_outputs import finder, found, output_codes
 
 from qorgan.cases import services
-from qorgan.cases.models import Attachment, Case
+from qorgan.cases.models import Attachment, Case, CaseStatus, ServiceType
 from qorgan.core.audit import verify_chain
 from qorgan.core.models import AuditEvent
+from qorgan.directory.countries import country_name
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x02" * 16
@@ -107,3 +111,67 @@ def test_export_and_erase_on_request(people: dict[str, Any]) -> None:
     assert "subject_access_export" in actions and "anonymise" in actions
     with pytest.raises(CommandError, match="no case"):
         call_command("person_request", "erase", "--case", "Q0000-NOPE", "--reason", "x")
+
+
+# The coded keys of each part of the export; each has its label beside it (issue 13 §5).
+CODED = {
+    "case": ("status", "organisation"),
+    "person": ("sex", "citizenship", "age_group"),
+    "consents": ("purpose", "form", "recipient"),
+    "referrals": ("to", "status"),
+    "services": ("service", "provider"),
+    "route": ("stage", "country"),
+    "status_history": ("from", "to"),
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_export_labels_every_code_in_the_language_asked(make_user: Any, language: str) -> None:
+    data = build_data(make_user)
+    enrich(data, make_user)
+    case = Case.objects.get(pk=data.case.pk)
+    out = StringIO()
+    call_command(
+        "person_request",
+        "export",
+        "--case",
+        case.reference,
+        "--reason",
+        "subject access request 14/2026",
+        "--language",
+        language,
+        stdout=out,
+    )
+    exported = json.loads(out.getvalue())
+    labels: list[str] = [exported["note"]]
+    for part, keys in CODED.items():
+        records = exported[part] if isinstance(exported[part], list) else [exported[part]]
+        assert records, f"the test case has no {part}"
+        for record in records:
+            for key in keys:
+                if record[key] is None:  # a consent that names no organisation
+                    assert record[f"{key}_label"] is None
+                    continue
+                label = record[f"{key}_label"]
+                assert label, (part, key)
+                assert label != record[key] or key == "age_group", (part, key, label)
+                labels.append(label)
+    for referral in exported["referrals"]:
+        assert len(referral["services_labels"]) == len(referral["services"])
+        labels += referral["services_labels"]
+    hits = found(finder(output_codes()), labels)
+    assert not hits, hits
+    # The labels are those of the language asked, whatever the active one.
+    with translation.override(language):
+        assert exported["case"]["status_label"] == str(CaseStatus(case.status).label)
+        service = exported["services"][0]
+        assert service["service_label"] == str(ServiceType(service["service"]).label)
+        note = translation.gettext(
+            "Each code is followed by its meaning (the key ending in _label). The screenings'"
+            " requests and assessments are given as they were recorded."
+        )
+    assert exported["note"] == note
+    assert exported["case"]["organisation_label"] == getattr(case.organisation, f"name_{language}")
+    route = exported["route"][0]
+    assert route["country_label"] == country_name(route["country"], language)
+    assert exported["screenings"]  # as recorded

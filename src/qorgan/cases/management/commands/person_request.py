@@ -1,6 +1,7 @@
 """``qorgan person_request export|erase --case REFERENCE --reason "…"``: a person's lawful request.
 
-``export`` prints everything held about the person as JSON; ``erase`` removes it (the case's
+``export`` prints everything held about the person as JSON, each code with its label in
+``--language`` (kk by default, ru, en) beside it; ``erase`` removes it (the case's
 codes and dates and the audit trail stay, as the law on records requires). Both are audited.
 """
 
@@ -11,6 +12,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from qorgan.cases.models import Case
 from qorgan.cases.retention import anonymise_case, export_person
@@ -24,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["export", "erase"])
         parser.add_argument("--case", required=True, help="the case reference, e.g. Q2026-ABCDEF")
         parser.add_argument("--reason", required=True, help="the request and its legal ground")
+        parser.add_argument(
+            "--language",
+            choices=["kk", "ru", "en"],
+            default="kk",
+            help="the language of the export's labels and note (default kk)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         case = (
@@ -37,9 +45,10 @@ class Command(BaseCommand):
             raise CommandError("--reason: say which request this answers")
         with audit_context(route=f"command person_request {options['action']}"):
             if options["action"] == "export":
-                self.stdout.write(
-                    json.dumps(export_person(case, actor=None), ensure_ascii=False, indent=2)
-                )
+                language = options["language"]
+                with translation.override(language):
+                    data = export_person(case, actor=None, language=language)
+                self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             else:
                 anonymise_case(case, actor=None, reason=f"erasure request: {options['reason']}")
                 self.stdout.write(
