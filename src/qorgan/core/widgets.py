@@ -10,6 +10,7 @@ adds the ISO format).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 
@@ -17,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class DateInput(forms.DateInput):
@@ -34,6 +36,14 @@ class DateInput(forms.DateInput):
                 **(attrs or {}),
             },
         )
+
+    def format_value(self, value: object) -> str | None:
+        """A date typed the ISO way is shown back as dd.mm.yyyy, as every other date is; anything
+        else that was typed stays as typed, beside its error."""
+        if isinstance(value, str) and _ISO.match(value.strip()):
+            with contextlib.suppress(ValueError):  # 2026-02-30: stays as typed
+                value = date.fromisoformat(value.strip())
+        return super().format_value(value)
 
 
 DATE = DateInput()

@@ -29,16 +29,6 @@ def region_choices(blank: str) -> list[tuple[str, str]]:
 # Dates typed as in Kazakhstan (dd.mm.yyyy) in every language, in a text box: a browser's
 # date box shows mm/dd/yyyy whatever the page's language. ISO dates are accepted too.
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-DAY_MONTH_YEAR = forms.DateInput(
-    format="%d.%m.%Y",
-    attrs={
-        "inputmode": "numeric",
-        "pattern": r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}",
-        "placeholder": _("dd.mm.yyyy"),
-        "autocomplete": "off",
-        "size": "10",
-    },
-)
 
 
 class PeriodForm(forms.Form):
@@ -49,13 +39,13 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=_("From (dd.mm.yyyy)"),
         required=False,
-        widget=DAY_MONTH_YEAR,
+        widget=DATE,
         input_formats=DATE_FORMATS,
     )
     end = forms.DateField(
         label=_("To (dd.mm.yyyy)"),
         required=False,
-        widget=DAY_MONTH_YEAR,
+        widget=DATE,
         input_formats=DATE_FORMATS,
     )
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -73,16 +63,6 @@ class PeriodForm(forms.Form):
         if fixed_region:
             choices = [c for c in choices if c[0] == fixed_region]
         self.fields["region"].choices = choices  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        # The boxes show the dates back in the language's pattern (dd.mm.yyyy), however typed.
-        data = self.data.copy()
-        for name in ("start", "end"):
-            if isinstance(cleaned.get(name), date):
-                data[name] = cleaned[name].strftime("%d.%m.%Y")
-        self.data = data
-        return cleaned
 
     def period(self, today: date) -> tuple[date, date, str]:
         data = self.cleaned_data if self.is_valid() else {}
